@@ -1,0 +1,54 @@
+using System.CommandLine;
+using Barman.Cli.Commands;
+using Barman.Core;
+
+namespace Barman.Cli;
+
+/// <summary>The command tree and the way every verb runs. Tests call <see cref="RunAsync"/> in-process.</summary>
+public static class BarmanApp
+{
+    public static async Task<int> RunAsync(string[] args, ConsoleStreams console, CancellationToken cancellationToken = default)
+    {
+        var globals = new GlobalOptionSet();
+        var root = BuildRoot(globals, console);
+        var parse = root.Parse(args);
+
+        if (parse.GetValue(globals.Version))
+        {
+            console.Out.Write(VersionInfo.Banner + "\n");
+            return 0;
+        }
+        if (parse.Errors.Count > 0)
+        {
+            var verb = parse.CommandResult.Command == root ? "" : " " + parse.CommandResult.Command.Name;
+            console.Error.Write($"ERROR: {parse.Errors[0].Message} (see 'barman{verb} --help')\n");
+            return 2;
+        }
+        var configuration = new InvocationConfiguration
+        {
+            Output = console.Out,
+            Error = console.Error,
+            ProcessTerminationTimeout = null,
+            EnableDefaultExceptionHandler = false,
+        };
+        return await parse.InvokeAsync(configuration, cancellationToken);
+    }
+
+    internal static RootCommand BuildRoot(GlobalOptionSet globals, ConsoleStreams console)
+    {
+        var root = new RootCommand("barman: Barman-compatible WAL streaming and archiving for PostgreSQL");
+        // Barman's -v/--version replaces System.CommandLine's own --version.
+        foreach (var option in root.Options.Where(o => o is VersionOption).ToList())
+            root.Options.Remove(option);
+        globals.AddTo(root);
+        var runner = new VerbRunner(globals, console);
+        foreach (var command in Verbs(runner))
+            root.Subcommands.Add(command);
+        return root;
+    }
+
+    private static IEnumerable<Command> Verbs(VerbRunner runner) =>
+    [
+        ListServersCommand.Build(runner),
+    ];
+}

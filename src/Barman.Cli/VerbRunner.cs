@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Barman.Core;
+using Barman.Core.Logging;
+using Barman.Core.Output;
+
+namespace Barman.Cli;
+
+/// <summary>
+/// Runs one verb the way Barman's <c>cli.main</c> does: open the session (config, privileges,
+/// logging, writer), run the body, turn any unexpected exception into <c>EXCEPTION: …</c>, exit code.
+/// </summary>
+internal sealed class VerbRunner(GlobalOptionSet globals, ConsoleStreams console)
+{
+    public ConsoleStreams Console => console;
+
+    public async Task<int> RunAsync(
+        ParseResult parse,
+        Func<BarmanSession, CancellationToken, Task> body,
+        CancellationToken cancellationToken,
+        Func<IOutput, IOutput>? writer = null)
+    {
+        var (session, exitCode) = BarmanSession.Open(globals.Read(parse, writer is not null), console, writer);
+        if (session is null)
+            return exitCode;
+        using (session)
+        {
+            try
+            {
+                await body(session, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                session.Output.Error("Process interrupted by user (KeyboardInterrupt)");
+            }
+            catch (Exception e)
+            {
+                BarmanLog.For("barman.cli").Error(e, "{Message:l}", e.Message);
+                session.Output.Exception($"{e.Message}\nSee log file for more details.");
+            }
+            var code = session.Output.Close();
+            await console.Out.FlushAsync(CancellationToken.None);
+            await console.Error.FlushAsync(CancellationToken.None);
+            return code;
+        }
+    }
+
+    /// <summary>Sets the action of <paramref name="command"/> to run <paramref name="body"/> in a session.</summary>
+    public Command Bind(Command command, Func<ParseResult, BarmanSession, CancellationToken, Task> body)
+    {
+        command.SetAction((parse, ct) => RunAsync(parse, (session, token) => body(parse, session, token), ct));
+        return command;
+    }
+}

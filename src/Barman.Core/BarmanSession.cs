@@ -1,0 +1,202 @@
+using Barman.Core.Configuration;
+using Barman.Core.Logging;
+using Barman.Core.Os;
+using Barman.Core.Output;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace Barman.Core;
+
+/// <summary>Global options given before the verb (Barman §1.1).</summary>
+public sealed record GlobalOptions
+{
+    public string? ConfigFile { get; init; }
+    public string Color { get; init; } = "auto";
+    public string? LogLevel { get; init; }
+    public bool Quiet { get; init; }
+    public bool Debug { get; init; }
+    public string Format { get; init; } = "console";
+    /// <summary>The <c>&lt;verb&gt; --nagios</c> writer replaces the format's.</summary>
+    public bool Nagios { get; init; }
+}
+
+/// <summary>Where a run writes: the process's console, or captured writers in tests.</summary>
+public sealed record ConsoleStreams(TextWriter Out, TextWriter Error, bool OutIsTerminal = false, bool ErrorIsTerminal = false);
+
+/// <summary>
+/// One barman invocation after the global options were parsed: Barman's start-up sequence
+/// (config, privileges, logging, writer, included files, validation) and server lookup.
+/// </summary>
+public sealed class BarmanSession : IDisposable
+{
+    private readonly Logger? _logger;
+
+    private BarmanSession(BarmanConfig config, IOutput output, Logger? logger)
+    {
+        Config = config;
+        Output = output;
+        _logger = logger;
+    }
+
+    public BarmanConfig Config { get; }
+    public IOutput Output { get; }
+
+    /// <summary>Runs the start-up sequence; on failure prints the message and returns the exit code.</summary>
+    public static (BarmanSession? Session, int ExitCode) Open(GlobalOptions options, ConsoleStreams console, Func<IOutput, IOutput>? nagios = null)
+    {
+        var color = options.Color switch
+        {
+            "always" => true,
+            "never" => false,
+            _ => console.OutIsTerminal && console.ErrorIsTerminal,
+        };
+        var outputOptions = new OutputOptions(options.Quiet, options.Debug, color);
+        BarmanConfig config;
+        try
+        {
+            var home = Environment.GetEnvironmentVariable("HOME") ?? "/";
+            var path = ConfigLocator.Locate(options.ConfigFile, Environment.GetEnvironmentVariable("BARMAN_CONFIG_FILE"), home);
+            config = ConfigLoader.Load(path);
+        }
+        catch (ConfigurationException e)
+        {
+            console.Error.Write(e.Prefix + e.Message + "\n");
+            return (null, 1);
+        }
+
+        var drop = Users.DropPrivileges(config.Global.BarmanUser);
+        if (drop == Users.DropResult.UnknownUser)
+        {
+            console.Error.Write($"ERROR: the configured user '{config.Global.BarmanUser}' does not exists\n");
+            return (null, 1);
+        }
+        if (drop == Users.DropResult.NotPermitted)
+        {
+            console.Error.Write($"ERROR: please run barman as '{config.Global.BarmanUser}' user\n");
+            return (null, 1);
+        }
+
+        var (logger, logWarning) = CreateLogger(config.Global, options, console.Error);
+        BarmanLog.Current = logger;
+
+        IOutput output = options.Format == "json"
+            ? new JsonOutput(console.Out, console.Error, outputOptions)
+            : new ConsoleOutput(console.Out, console.Error, outputOptions);
+        if (nagios is not null)
+            output = nagios(output);
+        if (logWarning is not null)
+            output.Warning(logWarning);
+
+        BarmanLog.For("barman.cli").Debug("Initialised barman {Version:l} (config: {Config:l})", VersionInfo.Version, config.Global.ConfigFile);
+        foreach (var warning in config.Warnings)
+            output.Warning(warning);
+        if (config.Errors.Count > 0)
+        {
+            foreach (var error in config.Errors)
+                output.Error(error);
+            var code = output.Close();
+            logger.Dispose();
+            return (null, code);
+        }
+        return (new BarmanSession(config, output, logger), 0);
+    }
+
+    private static (Logger Logger, string? Warning) CreateLogger(GlobalConfig global, GlobalOptions options, TextWriter stderr)
+    {
+        var levelName = options.LogLevel ?? global.LogLevel;
+        var level = BarmanLogFormatter.ParseLevel(levelName);
+        string? warning = null;
+        if (level is null)
+        {
+            warning = $"unknown log_level in config file: {levelName}";
+            level = LogEventLevel.Information;
+        }
+        var formatter = new BarmanLogFormatter();
+        var configuration = new LoggerConfiguration().MinimumLevel.Is(level.Value);
+        if (!string.IsNullOrEmpty(global.LogFile))
+        {
+            try
+            {
+                configuration = configuration.WriteTo.Sink(new WatchedFileSink(global.LogFile, formatter));
+                return (configuration.CreateLogger(), warning);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                warning ??= "Failed opening the requested log file. Using standard error instead.";
+            }
+        }
+        configuration = configuration.WriteTo.Sink(new TextWriterSink(stderr, formatter));
+        return (configuration.CreateLogger(), warning);
+    }
+
+    /// <summary>
+    /// Barman's <c>get_server</c>: the one server a single-server command works on, or null after
+    /// printing why not (unknown, <c>all</c>, inactive, disabled).
+    /// </summary>
+    public ServerConfig? GetServer(string name, bool skipInactive = true, bool inactiveIsError = false)
+    {
+        if (name == "all")
+        {
+            Output.Error("You cannot use 'all' in a single server context");
+            return null;
+        }
+        var server = Config.Find(name);
+        if (server is null)
+        {
+            Output.Error($"Unknown server '{name}'");
+            return null;
+        }
+        if (!server.Active && inactiveIsError)
+        {
+            Output.Error($"Inactive server: {name}");
+            return null;
+        }
+        if (!server.Active && skipInactive)
+        {
+            Output.Info($"Skipping inactive server '{name}'");
+            return null;
+        }
+        if (server.Disabled)
+        {
+            foreach (var message in server.Messages)
+                Output.Error(message);
+            return null;
+        }
+        return server;
+    }
+
+    /// <summary>Barman's <c>get_server_list</c>: <c>all</c> or the named servers, sorted by name; unknown names are errors.</summary>
+    public IReadOnlyList<ServerConfig> GetServers(IEnumerable<string> names)
+    {
+        var list = names.ToList();
+        if (list.Count == 0 || list.Contains("all"))
+            return [.. Config.Servers.OrderBy(s => s.Name, StringComparer.Ordinal)];
+        var result = new List<ServerConfig>();
+        foreach (var name in list)
+        {
+            if (Config.Find(name) is { } server)
+                result.Add(server);
+            else
+                Output.Error($"Unknown server '{name}'");
+        }
+        return result;
+    }
+
+    public void Dispose() => _logger?.Dispose();
+}
+
+/// <summary>A log sink writing Barman-formatted lines to a TextWriter (stderr fallback).</summary>
+internal sealed class TextWriterSink(TextWriter writer, Serilog.Formatting.ITextFormatter formatter) : ILogEventSink
+{
+    private readonly Lock _gate = new();
+
+    public void Emit(LogEvent logEvent)
+    {
+        lock (_gate)
+        {
+            formatter.Format(logEvent, writer);
+            writer.Flush();
+        }
+    }
+}

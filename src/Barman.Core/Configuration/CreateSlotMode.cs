@@ -1,0 +1,7 @@
+namespace Barman.Core.Configuration;
+
+public enum CreateSlotMode
+{
+    Manual,
+    Auto,
+}

@@ -1,0 +1,94 @@
+namespace Barman.Core.Configuration;
+
+/// <summary>
+/// One server section, fully resolved (server → [barman] → default). Built by the configuration
+/// loader from the option table (<see cref="ConfigKeys"/>); tests may build it directly.
+/// </summary>
+public sealed record ServerConfig
+{
+    public required string Name { get; init; }
+    public required GlobalConfig Global { get; init; }
+
+    public bool Active { get; init; } = true;
+    /// <summary>Configuration errors that disable the server (Barman's <c>msg_list</c>).</summary>
+    public IReadOnlyList<string> Messages { get; init; } = [];
+    public bool Disabled => Messages.Count > 0;
+
+    public string? Description { get; init; }
+    public string? Conninfo { get; init; }
+    public string? StreamingConninfo { get; init; }
+    public bool StreamingArchiver { get; init; }
+    public bool Archiver { get; init; }
+    public string? SlotName { get; init; }
+    public CreateSlotMode CreateSlot { get; init; } = CreateSlotMode.Manual;
+    public string StreamingArchiverName { get; init; } = "barman_receive_wal";
+    public int StreamingArchiverBatchSize { get; init; }
+    public int ArchiverBatchSize { get; init; }
+    /// <summary>Ours: restart pg_receivewal inside receive-wal when the stream drops.</summary>
+    public bool StreamingArchiverRestart { get; init; } = true;
+
+    public required string BackupDirectory { get; init; }
+    public required string BasebackupsDirectory { get; init; }
+    public required string WalsDirectory { get; init; }
+    public required string IncomingWalsDirectory { get; init; }
+    public required string StreamingWalsDirectory { get; init; }
+    public required string ErrorsDirectory { get; init; }
+    /// <summary>Barman ≥ 3.13 <c>xlogdb_directory</c>; null keeps 3.4's <c>wals/xlog.db</c>.</summary>
+    public string? XlogdbDirectory { get; init; }
+
+    public string? PathPrefix { get; init; }
+    /// <summary>gzip, bzip2, lz4, zstd, pygzip, pybzip2 (or null for none).</summary>
+    public string? Compression { get; init; }
+    public string? CustomCompressionFilter { get; init; }
+    public string? CustomDecompressionFilter { get; init; }
+    public string? CustomCompressionMagic { get; init; }
+    public int? MaxIncomingWalsQueue { get; init; }
+    public TimeSpan? LastWalMaximumAge { get; init; }
+    public int CheckTimeout { get; init; } = 30;
+    public int KeepaliveInterval { get; init; } = 60;
+    /// <summary>Ours: check fails when the slot retains more than this many bytes.</summary>
+    public long? MaxSlotLag { get; init; }
+    public string? PrimarySshCommand { get; init; }
+    public string? PrimaryConninfo { get; init; }
+    public string BackupMethod { get; init; } = "rsync";
+    public string? SshCommand { get; init; }
+    public string? PreArchiveScript { get; init; }
+    public string? PostArchiveScript { get; init; }
+    public string? PreArchiveRetryScript { get; init; }
+    public string? PostArchiveRetryScript { get; init; }
+
+    public string LockDirectory => Global.LockDirectory;
+    public bool Passive => !string.IsNullOrEmpty(PrimarySshCommand);
+
+    /// <summary>Path of xlog.db: <c>wals/xlog.db</c> (3.4) or <c>&lt;xlogdb_directory&gt;/&lt;server&gt;-xlog.db</c> (3.13+).</summary>
+    public string XlogdbFile => XlogdbDirectory is { Length: > 0 } dir
+        ? Path.Combine(dir, Name + "-xlog.db")
+        : Path.Combine(WalsDirectory, "xlog.db");
+
+    /// <summary>PATH used to find and run pg_receivewal and friends: path_prefix prepended.</summary>
+    public string SearchPath
+    {
+        get
+        {
+            var path = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
+            return string.IsNullOrEmpty(PathPrefix) ? path : PathPrefix + ":" + path;
+        }
+    }
+
+    /// <summary>Builds a server with Barman's default directory layout under <paramref name="global"/>'s home.</summary>
+    public static ServerConfig WithDefaults(string name, GlobalConfig global)
+    {
+        var backup = Path.Combine(global.BarmanHome, name);
+        return new ServerConfig
+        {
+            Name = name,
+            Global = global,
+            BackupDirectory = backup,
+            BasebackupsDirectory = Path.Combine(backup, "base"),
+            WalsDirectory = Path.Combine(backup, "wals"),
+            IncomingWalsDirectory = Path.Combine(backup, "incoming"),
+            StreamingWalsDirectory = Path.Combine(backup, "streaming"),
+            ErrorsDirectory = Path.Combine(backup, "errors"),
+        };
+    }
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using Barman.Core.Output;
+using Serilog.Events;
+using Serilog.Formatting;
+
+namespace Barman.Core.Logging;
+
+/// <summary>
+/// Barman's <c>%(asctime)s [%(process)s] %(name)s %(levelname)s: %(message)s</c>, e.g.
+/// <c>2026-11-24 05:33:08,162 [10050] barman.server INFO: Starting receive-wal for server pg</c>.
+/// Every line is redacted; exceptions (with stack traces) follow the line, as Python's logging does.
+/// </summary>
+public sealed class BarmanLogFormatter : ITextFormatter
+{
+    private static readonly int Pid = Environment.ProcessId;
+
+    public void Format(LogEvent logEvent, TextWriter output)
+    {
+        var name = logEvent.Properties.TryGetValue(BarmanLog.NameProperty, out var v) && v is ScalarValue { Value: string s }
+            ? s
+            : "barman";
+        output.Write(logEvent.Timestamp.LocalDateTime.ToString("yyyy-MM-dd HH:mm:ss,fff", CultureInfo.InvariantCulture));
+        output.Write(" [");
+        output.Write(Pid.ToString(CultureInfo.InvariantCulture));
+        output.Write("] ");
+        output.Write(name);
+        output.Write(' ');
+        output.Write(LevelName(logEvent.Level));
+        output.Write(": ");
+        output.Write(Redactor.Redact(logEvent.RenderMessage(CultureInfo.InvariantCulture)));
+        output.Write('\n');
+        if (logEvent.Exception is not null)
+        {
+            output.Write(Redactor.Redact(logEvent.Exception.ToString()));
+            output.Write('\n');
+        }
+    }
+
+    public static string LevelName(LogEventLevel level) => level switch
+    {
+        LogEventLevel.Verbose or LogEventLevel.Debug => "DEBUG",
+        LogEventLevel.Information => "INFO",
+        LogEventLevel.Warning => "WARNING",
+        LogEventLevel.Error => "ERROR",
+        _ => "CRITICAL",
+    };
+
+    /// <summary>Parses a Python logging level name (<c>DEBUG</c>, <c>INFO</c>, <c>WARNING</c>, <c>ERROR</c>, <c>CRITICAL</c>).</summary>
+    public static LogEventLevel? ParseLevel(string? name) => name?.Trim().ToUpperInvariant() switch
+    {
+        "DEBUG" => LogEventLevel.Debug,
+        "INFO" => LogEventLevel.Information,
+        "WARNING" or "WARN" => LogEventLevel.Warning,
+        "ERROR" => LogEventLevel.Error,
+        "CRITICAL" or "FATAL" => LogEventLevel.Fatal,
+        _ => null,
+    };
+}

@@ -1,0 +1,127 @@
+using System.Runtime.InteropServices;
+
+namespace Barman.Core.Os;
+
+/// <summary>The few libc calls .NET does not expose (flock, fsync of a directory, kill, setsid, users).</summary>
+public static partial class Posix
+{
+    public const int SIGHUP = 1, SIGINT = 2, SIGKILL = 9, SIGTERM = 15;
+    public const int ESRCH = 3, EINTR = 4, EACCES = 13, EAGAIN = 11, EPERM = 1;
+    private const int LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
+    private const int O_RDONLY = 0, O_DIRECTORY = 0x10000, O_CLOEXEC = 0x80000;
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int flock(int fd, int operation);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int fsync(int fd);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int open(string path, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int close(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int sig);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int stat(string path, Span<byte> buf);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int syncfs(int fd);
+
+    [LibraryImport("libc")]
+    private static partial uint geteuid();
+
+    [LibraryImport("libc")]
+    private static partial int getsid(int pid);
+
+    /// <summary>flock(LOCK_EX[|LOCK_NB]) on an open file; false when another process holds it.</summary>
+    public static bool TryLock(SafeHandle file, bool blocking)
+    {
+        var fd = (int)file.DangerousGetHandle();
+        while (true)
+        {
+            if (flock(fd, LOCK_EX | (blocking ? 0 : LOCK_NB)) == 0)
+                return true;
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN)
+                return false;
+            throw new IOException($"flock failed: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+        }
+    }
+
+    public static void Unlock(SafeHandle file) => _ = flock((int)file.DangerousGetHandle(), LOCK_UN);
+
+    /// <summary>fsync of a directory, so that a rename or create inside it survives a crash.</summary>
+    public static void FsyncDirectory(string path)
+    {
+        var fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new IOException($"cannot open directory '{path}': {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+        }
+        try
+        {
+            if (fsync(fd) != 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                throw new IOException($"fsync of directory '{path}' failed: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+            }
+        }
+        finally
+        {
+            close(fd);
+        }
+    }
+
+    /// <summary>syncfs of the filesystem holding <paramref name="path"/> (one flush for a whole batch).</summary>
+    public static void SyncFileSystem(string path)
+    {
+        var fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            throw new IOException($"cannot open '{path}'", Marshal.GetLastPInvokeError());
+        try
+        {
+            if (syncfs(fd) != 0)
+                throw new IOException($"syncfs of '{path}' failed", Marshal.GetLastPInvokeError());
+        }
+        finally
+        {
+            close(fd);
+        }
+    }
+
+    /// <summary>Sends a signal; returns false when the process does not exist (ESRCH).</summary>
+    public static bool Kill(int pid, int signal)
+    {
+        if (kill(pid, signal) == 0)
+            return true;
+        var errno = Marshal.GetLastPInvokeError();
+        if (errno == ESRCH)
+            return false;
+        if (errno == EPERM)
+            return true; // exists, but is not ours
+        throw new IOException($"kill({pid}, {signal}) failed: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+    }
+
+    public static bool IsAlive(int pid) => pid > 0 && Kill(pid, 0);
+
+    public static int SessionId(int pid) => getsid(pid);
+
+    public static uint EffectiveUserId => geteuid();
+
+    /// <summary>(device, inode) of a path, or null when it does not exist.</summary>
+    public static (long Device, long Inode)? FileIdentity(string path)
+    {
+        Span<byte> buf = stackalloc byte[256];
+        if (stat(path, buf) != 0)
+            return null;
+        // st_dev and st_ino are the first two 64-bit fields on x86_64 and aarch64 glibc.
+        return (MemoryMarshal.Read<long>(buf), MemoryMarshal.Read<long>(buf[8..]));
+    }
+}

@@ -1,0 +1,36 @@
+namespace Barman.Core.Output;
+
+/// <summary>
+/// Everything the core tells the operator goes through here (never the console directly).
+/// Mirrors Barman's <c>barman.output</c> module: messages, check results, listings; the writer
+/// decides the format (console, json, nagios) and the exit code.
+/// </summary>
+public interface IOutput
+{
+    void Info(string message);
+    void Warning(string message);
+    void Error(string message);
+    void Exception(string message);
+    void Debug(string message);
+
+    /// <summary>Starts the check block of one server (console: <c>Server pg:</c>).</summary>
+    void InitCheck(string server, bool active, bool disabled);
+    /// <summary>One check item; a failure on an active server makes the run fail.</summary>
+    void ResultCheck(string server, string check, bool ok, string? hint = null);
+    /// <summary>One line of list-servers.</summary>
+    void ResultListServer(string name, string? description, string suffix);
+    /// <summary>Starts the status block of one server.</summary>
+    void InitStatus(string server);
+    void ResultStatus(string server, string key, string label, string value);
+    /// <summary>One server of show-servers: every key with its value, already sorted.</summary>
+    void ResultShowServer(string server, IReadOnlyList<KeyValuePair<string, string>> values);
+
+    /// <summary>A view of this writer whose messages are logged under <paramref name="loggerName"/> (e.g. <c>barman.server</c>).</summary>
+    IOutput ForLogger(string loggerName);
+
+    bool ErrorOccurred { get; }
+    /// <summary>Exit code used when an error occurred (Barman: 1; nagios 2; get-wal bad name 3).</summary>
+    int ErrorExitCode { get; set; }
+    /// <summary>Flushes what the writer buffered (json, nagios) and returns the process exit code.</summary>
+    int Close();
+}
