@@ -13,9 +13,21 @@ internal sealed class VerbRunner(GlobalOptionSet globals, ConsoleStreams console
 {
     public ConsoleStreams Console => console;
 
-    public async Task<int> RunAsync(
+    public Task<int> RunAsync(
         ParseResult parse,
         Func<BarmanSession, CancellationToken, Task> body,
+        CancellationToken cancellationToken,
+        Func<IOutput, IOutput>? writer = null) =>
+        RunAsync(parse, async (session, token) =>
+        {
+            await body(session, token);
+            return (int?)null;
+        }, cancellationToken, writer);
+
+    /// <summary>As above, for a body that may impose the exit code (e.g. receive-wal's 143 after SIGTERM).</summary>
+    public async Task<int> RunAsync(
+        ParseResult parse,
+        Func<BarmanSession, CancellationToken, Task<int?>> body,
         CancellationToken cancellationToken,
         Func<IOutput, IOutput>? writer = null)
     {
@@ -24,9 +36,10 @@ internal sealed class VerbRunner(GlobalOptionSet globals, ConsoleStreams console
             return exitCode;
         using (session)
         {
+            int? exitOverride = null;
             try
             {
-                await body(session, cancellationToken);
+                exitOverride = await body(session, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -38,6 +51,8 @@ internal sealed class VerbRunner(GlobalOptionSet globals, ConsoleStreams console
                 session.Output.Exception($"{e.Message}\nSee log file for more details.");
             }
             var code = session.Output.Close();
+            if (exitOverride is { } forced)
+                code = forced;
             await console.Out.FlushAsync(CancellationToken.None);
             await console.Error.FlushAsync(CancellationToken.None);
             return code;
