@@ -162,7 +162,7 @@ public static class PostgresProbe
             reader.IsDBNull(5) ? null : reader.GetInt64(5));
     }
 
-    private static async Task<ArchiverFacts> ArchiverAsync(PostgresConnection connection, CancellationToken ct)
+    private static async Task<ArchiverFacts?> ArchiverAsync(PostgresConnection connection, CancellationToken ct)
     {
         const string sql = """
             SELECT current_setting('archive_mode'), current_setting('archive_command'),
