@@ -33,9 +33,9 @@ public static class PostgresProbe
         {
             connection = await PostgresConnection.OpenAsync(server.Conninfo, timeout, cancellationToken);
         }
-        catch (Exception e) when (e is NpgsqlException or ConninfoException or TimeoutException or InvalidOperationException
-                                  || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (IsConnectionFailure(e))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             PostgresConnection.LogFailure(e);
             return PostgresFacts.Unreachable;
         }
@@ -45,8 +45,9 @@ public static class PostgresProbe
             {
                 return await CollectAsync(server, connection, cancellationToken);
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+            catch (Exception e) when (IsConnectionFailure(e))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 PostgresConnection.LogFailure(e);
                 return PostgresFacts.Unreachable;
             }
@@ -65,9 +66,9 @@ public static class PostgresProbe
             var id = await streaming.IdentifyAsync(cancellationToken);
             return new StreamingFacts(true, null, id.SystemId, id.ServerVersion, id.Timeline);
         }
-        catch (Exception e) when (e is NpgsqlException or ConninfoException or TimeoutException or InvalidOperationException
-                                  || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (IsConnectionFailure(e))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var text = ConnectionErrors.Describe(e, conninfo);
             BarmanLog.For("barman.postgres").Warning("Error retrieving PostgreSQL status: {Error:l}", text);
             return StreamingFacts.Failed(text);
@@ -132,7 +133,7 @@ public static class PostgresProbe
         };
     }
 
-    private static async Task<bool?> HasBackupPrivilegesAsync(PostgresConnection connection, PgVersion version, bool isSuperuser, CancellationToken ct)
+    internal static async Task<bool?> HasBackupPrivilegesAsync(PostgresConnection connection, PgVersion version, bool isSuperuser, CancellationToken ct)
     {
         if (version.Number < 100000)
             return isSuperuser;
@@ -206,6 +207,15 @@ public static class PostgresProbe
         if (!await reader.ReadAsync(ct))
             return null;
         return new StreamerFacts(reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
+    }
+
+    /// <summary>
+    /// A failure to report as "unreachable". The catch blocks first rethrow as a cancellation when
+    /// our own token fired (check_timeout), whatever Npgsql wrapped the timeout in.
+    /// </summary>
+    private static bool IsConnectionFailure(Exception e)
+    {
+        return e is NpgsqlException or ConninfoException or TimeoutException or InvalidOperationException or OperationCanceledException;
     }
 
     /// <summary>One optional fact: a failing query (permissions, old server) leaves it unknown.</summary>
