@@ -51,5 +51,6 @@ public static class BarmanApp
     [
         ListServersCommand.Build(runner),
         ReceiveWalCommand.Build(runner),
+        ShowServersCommand.Build(runner),
     ];
 }
