@@ -19,6 +19,14 @@ public interface IOutput
     void InitCheck(string server, bool active, bool disabled);
     /// <summary>One check item; a failure on an active server makes the run fail.</summary>
     void ResultCheck(string server, string check, bool ok, string? hint = null);
+    /// <summary>
+    /// Sizes reported with a server's checks (nagios perfdata <c>&lt;srv&gt;=&lt;n&gt;B &lt;srv&gt;_wals=&lt;n&gt;B</c>):
+    /// the backups' size (always 0 here: this tool manages WAL only) and the archived WAL size.
+    /// </summary>
+    void ResultPerfData(string server, long backupBytes, long walBytes)
+    {
+    }
+
     /// <summary>One line of list-servers.</summary>
     void ResultListServer(string name, string? description, string suffix);
     /// <summary>Starts the status block of one server.</summary>
@@ -26,6 +34,8 @@ public interface IOutput
     void ResultStatus(string server, string key, string label, string value);
     /// <summary>One server of show-servers: every key with its value, already sorted.</summary>
     void ResultShowServer(string server, IReadOnlyList<KeyValuePair<string, string>> values);
+    /// <summary>show-servers with Barman's header mark (<c>Server pg (inactive):</c>); writers that ignore it fall back to the plain form.</summary>
+    void ResultShowServer(string server, string? mark, IReadOnlyList<KeyValuePair<string, string>> values) => ResultShowServer(server, values);
 
     /// <summary>A view of this writer whose messages are logged under <paramref name="loggerName"/> (e.g. <c>barman.server</c>).</summary>
     IOutput ForLogger(string loggerName);

@@ -65,10 +65,15 @@ public abstract class OutputWriterBase : IOutput
 
     public abstract void InitCheck(string server, bool active, bool disabled);
     public abstract void ResultCheck(string server, string check, bool ok, string? hint = null);
+    public virtual void ResultPerfData(string server, long backupBytes, long walBytes)
+    {
+    }
+
     public abstract void ResultListServer(string name, string? description, string suffix);
     public abstract void InitStatus(string server);
     public abstract void ResultStatus(string server, string key, string label, string value);
     public abstract void ResultShowServer(string server, IReadOnlyList<KeyValuePair<string, string>> values);
+    public virtual void ResultShowServer(string server, string? mark, IReadOnlyList<KeyValuePair<string, string>> values) => ResultShowServer(server, values);
     public abstract IOutput ForLogger(string loggerName);
 
     public virtual int Close() => ErrorOccurred ? ErrorExitCode : 0;
