@@ -64,6 +64,27 @@ public sealed class ArchiveHarness : IDisposable
         return new CliResult(output.Close(), stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>Writes barman.conf (INI) for the CLI: server pg with the harness directories and <paramref name="serverLines"/>.</summary>
+    public string WriteConfig(string serverLines = "streaming_archiver = on\nslot_name = barman")
+    {
+        var text = $"""
+            [barman]
+            barman_home = {Dir.Path}
+            barman_user = {Environment.UserName}
+            log_file = {Dir.Combine("barman.log")}
+            log_level = DEBUG
+
+            [pg]
+            description = "archive-wal test"
+            conninfo = host=127.0.0.1 port=1 user=postgres dbname=postgres
+            backup_method = postgres
+            {serverLines}
+
+            """;
+        File.WriteAllText(Global.ConfigFile, text);
+        return Global.ConfigFile;
+    }
+
     public string ArchivePath(string name) => WalLayout.ArchivePath(Server, name);
 
     public string[] XlogdbLines() => File.Exists(Server.XlogdbFile) ? File.ReadAllLines(Server.XlogdbFile) : [];
