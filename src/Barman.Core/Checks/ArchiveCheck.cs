@@ -14,8 +14,8 @@ public sealed class ArchiveCheck : ICheckItem
     public async Task RunAsync(CheckContext context, CancellationToken cancellationToken)
     {
         var server = context.Server;
-        if (WalArchiveContents.XlogdbIsEmpty(server.XlogdbFile) && !server.Passive && !server.Disabled && context.ArchivePass is { } pass)
-            await FillEmptyArchiveAsync(context, pass, cancellationToken);
+        if (WalArchiveContents.XlogdbIsEmpty(server.XlogdbFile) && !server.Passive && !server.Disabled && context.FillEmptyArchive)
+            await FillEmptyArchiveAsync(context, cancellationToken);
 
         if (WalArchiveContents.XlogdbIsEmpty(server.XlogdbFile))
             context.Result("WAL archive", false, "please make sure WAL shipping is setup");
@@ -42,7 +42,7 @@ public sealed class ArchiveCheck : ICheckItem
             context.Result($"{label} WALs directory", false, $"there are too many WALs in queue: {count}, max {max}");
     }
 
-    private static async Task FillEmptyArchiveAsync(CheckContext context, ArchivePass pass, CancellationToken cancellationToken)
+    private static async Task FillEmptyArchiveAsync(CheckContext context, CancellationToken cancellationToken)
     {
         var server = context.Server;
         var log = BarmanLog.For("barman.server");
@@ -50,7 +50,7 @@ public sealed class ArchiveCheck : ICheckItem
         try
         {
             log.Information("The WAL archive of server {Server:l} is empty: archiving what is waiting", server.Name);
-            await pass(server, silent, false, cancellationToken);
+            await ArchiveWal.RunAsync(server, silent, verbose: false, cancellationToken);
             if (!WalArchiveContents.XlogdbIsEmpty(server.XlogdbFile))
                 return;
             // A switch only helps when something is there to receive the closed segment.
@@ -59,7 +59,7 @@ public sealed class ArchiveCheck : ICheckItem
                 return;
             var budget = Math.Max(1, server.CheckTimeout / 3);
             log.Information("The WAL archive of server {Server:l} is still empty: switching WAL and waiting up to {Seconds} seconds", server.Name, budget);
-            await WalSwitch.RunAsync(server, silent, new SwitchWalOptions(Force: false, Archive: true, ArchiveTimeoutSeconds: budget), pass, cancellationToken);
+            await WalSwitch.RunAsync(server, silent, new SwitchWalOptions(Force: false, Archive: true, ArchiveTimeoutSeconds: budget), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,7 +1,6 @@
 using Barman.Core.Configuration;
 using Barman.Core.Os;
 using Barman.Core.Output;
-using Barman.Core.Wal;
 
 namespace Barman.Core.Checks;
 
@@ -9,7 +8,7 @@ namespace Barman.Core.Checks;
 /// One server's check run: where results go and the facts the items share, gathered once and
 /// lazily (the PostgreSQL status is only fetched when the first item needs it).
 /// </summary>
-public sealed class CheckContext(ServerConfig server, IOutput output, ArchivePass? archivePass, DateTime deadline)
+public sealed class CheckContext(ServerConfig server, IOutput output, bool fillEmptyArchive, DateTime deadline)
 {
     private PostgresFacts? _postgres;
     private StreamingFacts? _streaming;
@@ -17,8 +16,8 @@ public sealed class CheckContext(ServerConfig server, IOutput output, ArchivePas
 
     public ServerConfig Server { get; } = server;
     public IOutput Output { get; } = output;
-    /// <summary>The archive-wal pass used to fill an empty archive; null disables that step.</summary>
-    public ArchivePass? ArchivePass { get; } = archivePass;
+    /// <summary>Whether an empty archive is first given an archive-wal pass and a WAL switch (Barman 3.15).</summary>
+    public bool FillEmptyArchive { get; } = fillEmptyArchive;
     /// <summary>When <c>check_timeout</c> expires (connection attempts never wait beyond it).</summary>
     public DateTime Deadline { get; } = deadline;
 

@@ -1,7 +1,6 @@
 using Barman.Core.Configuration;
 using Barman.Core.Logging;
 using Barman.Core.Output;
-using Barman.Core.Wal;
 
 namespace Barman.Core.Checks;
 
@@ -11,7 +10,7 @@ namespace Barman.Core.Checks;
 /// Backup-only items (retention, backup age/size, failed backups, redundancy, pg_basebackup) are
 /// not printed: this tool manages WAL only.
 /// </summary>
-public sealed class ServerChecker(ArchivePass? archivePass = null, TimeProvider? clock = null)
+public sealed class ServerChecker(bool fillEmptyArchive = true, TimeProvider? clock = null)
 {
     /// <summary>The items, in the order Barman prints them.</summary>
     public IReadOnlyList<ICheckItem> Items(ServerConfig server) =>
@@ -34,7 +33,7 @@ public sealed class ServerChecker(ArchivePass? archivePass = null, TimeProvider?
         var timeout = TimeSpan.FromSeconds(Math.Max(1, server.CheckTimeout));
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timer.CancelAfter(timeout);
-        var context = new CheckContext(server, output, archivePass, DateTime.UtcNow + timeout);
+        var context = new CheckContext(server, output, fillEmptyArchive, DateTime.UtcNow + timeout);
         ICheckItem? running = null;
         try
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Barman.Core.Configuration;
 using Barman.Core.Os;
 using Barman.Core.Output;
+using Barman.Core.Wal;
 
 namespace Barman.Core.Checks;
 
@@ -43,7 +44,7 @@ public static class ServerStatus
                 Line("pg_version", "PostgreSQL version", "FAILED trying to get PostgreSQL version");
             }
             if (server.StreamingArchiver)
-                StreamingLines(server, pg, Line);
+                await StreamingLinesAsync(server, pg, Line, cancellationToken);
             if (server.Archiver && pg.Archiver is { ArchiveMode: not null } archiver)
                 FileArchiverLines(archiver, Line);
         }
@@ -51,11 +52,11 @@ public static class ServerStatus
     }
 
     /// <summary>Ours: the streaming archiver's view (Barman prints nothing here).</summary>
-    private static void StreamingLines(ServerConfig server, PostgresFacts pg, Action<string, string, string> line)
+    private static async Task StreamingLinesAsync(ServerConfig server, PostgresFacts pg, Action<string, string, string> line, CancellationToken cancellationToken)
     {
         if (!server.Archiver)
         {
-            var last = WalArchiveContents.ReadXlogdb(server.XlogdbFile).LastOrDefault();
+            var last = (await XlogDb.ReadEntriesAsync(server, cancellationToken)).LastOrDefault();
             line("last_archived_wal", "Last archived WAL", last is null
                 ? "No WAL segment archived yet"
                 : $"{last.Name}, at {CTime(DateTimeOffset.FromUnixTimeMilliseconds((long)(last.Time * 1000)).LocalDateTime)}");

@@ -1,3 +1,5 @@
+using Barman.Core.Wal;
+
 namespace Barman.Core.Checks;
 
 /// <summary>
@@ -9,9 +11,9 @@ public sealed class WalAgeAndSizeCheck(TimeProvider? clock = null) : ICheckItem
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
-    public Task RunAsync(CheckContext context, CancellationToken cancellationToken)
+    public async Task RunAsync(CheckContext context, CancellationToken cancellationToken)
     {
-        var entries = WalArchiveContents.ReadXlogdb(context.Server.XlogdbFile);
+        var entries = await XlogDb.ReadEntriesAsync(context.Server, cancellationToken);
         if (context.Server.LastWalMaximumAge is { } maximum)
         {
             if (entries.Count == 0)
@@ -32,6 +34,5 @@ public sealed class WalAgeAndSizeCheck(TimeProvider? clock = null) : ICheckItem
         }
         context.ArchivedWalBytes = entries.Sum(e => e.Size);
         context.Result("wal size", true, HumanFormat.PrettySize(context.ArchivedWalBytes));
-        return Task.CompletedTask;
     }
 }

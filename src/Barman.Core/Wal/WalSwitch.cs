@@ -22,7 +22,7 @@ public static class WalSwitch
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
     /// <exception cref="BackupPrivilegesRequiredException">the conninfo role may not switch WAL.</exception>
-    public static async Task RunAsync(ServerConfig server, IOutput output, SwitchWalOptions options, ArchivePass? archivePass, CancellationToken cancellationToken)
+    public static async Task RunAsync(ServerConfig server, IOutput output, SwitchWalOptions options, CancellationToken cancellationToken)
     {
         string? closed;
         await using (var connection = await OpenAsync(server, cancellationToken))
@@ -47,8 +47,8 @@ public static class WalSwitch
                 output.Info($"The WAL file {closed} has been closed on server '{server.Name}'");
                 break;
         }
-        if (options.Archive && archivePass is not null)
-            await WaitForWalAsync(server, output, closed, options.ArchiveTimeoutSeconds, archivePass, cancellationToken);
+        if (options.Archive)
+            await WaitForWalAsync(server, output, closed, options.ArchiveTimeoutSeconds, cancellationToken);
     }
 
     /// <summary>
@@ -56,7 +56,7 @@ public static class WalSwitch
     /// until <paramref name="walFile"/> is archived or, without a name, until the newest archived
     /// segment of some timeline changes; <paramref name="timeoutSeconds"/> 0 waits forever.
     /// </summary>
-    public static async Task<bool> WaitForWalAsync(ServerConfig server, IOutput output, string? walFile, int timeoutSeconds, ArchivePass archivePass, CancellationToken cancellationToken)
+    public static async Task<bool> WaitForWalAsync(ServerConfig server, IOutput output, string? walFile, int timeoutSeconds, CancellationToken cancellationToken)
     {
         var max = timeoutSeconds > 0 ? $" (max: {timeoutSeconds} seconds)" : "";
         var initial = string.IsNullOrEmpty(walFile) ? LatestPerTimeline(server) : null;
@@ -66,10 +66,10 @@ public static class WalSwitch
         DateTime? end = timeoutSeconds > 0 ? DateTime.UtcNow.AddSeconds(timeoutSeconds) : null;
         while (end is null || DateTime.UtcNow < end)
         {
-            await archivePass(server, output, false, cancellationToken);
+            await ArchiveWal.RunAsync(server, output, verbose: false, cancellationToken);
             var arrived = string.IsNullOrEmpty(walFile)
                 ? !LatestPerTimeline(server).SequenceEqual(initial!)
-                : File.Exists(WalArchiveContents.ArchivedPath(server.WalsDirectory, walFile));
+                : File.Exists(WalLayout.ArchivePath(server, walFile));
             if (arrived)
                 return true;
             await Task.Delay(PollInterval, cancellationToken);
