@@ -53,5 +53,9 @@ public static class BarmanApp
         ReceiveWalCommand.Build(runner),
         ShowServersCommand.Build(runner),
         ArchiveWalCommand.Build(runner),
+        CheckCommand.Build(runner),
+        StatusCommand.Build(runner),
+        ReplicationStatusCommand.Build(runner),
+        SwitchWalCommand.Build(runner),
     ];
 }

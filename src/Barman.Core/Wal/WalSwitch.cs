@@ -64,9 +64,16 @@ public static class WalSwitch
             ? $"Waiting for a WAL file from server '{server.Name}' to be archived{max}"
             : $"Waiting for the WAL file {walFile} from server '{server.Name}'{max}");
         DateTime? end = timeoutSeconds > 0 ? DateTime.UtcNow.AddSeconds(timeoutSeconds) : null;
+        string? seen = null;
         while (end is null || DateTime.UtcNow < end)
         {
-            await ArchiveWal.RunAsync(server, output, verbose: false, cancellationToken);
+            // Only run archive-wal when something new arrived: Barman runs (and logs) it every 100 ms.
+            var sources = SourceListing(server);
+            if (sources != seen)
+            {
+                await ArchiveWal.RunAsync(server, output, verbose: false, cancellationToken);
+                seen = SourceListing(server);
+            }
             var arrived = string.IsNullOrEmpty(walFile)
                 ? !LatestPerTimeline(server).SequenceEqual(initial!)
                 : File.Exists(WalLayout.ArchivePath(server, walFile));
@@ -79,6 +86,20 @@ public static class WalSwitch
         else
             output.Error($"The WAL file {walFile} has not been received in {timeoutSeconds} seconds");
         return false;
+    }
+
+    /// <summary>The names waiting in the directories archive-wal reads (streaming, incoming).</summary>
+    private static string SourceListing(ServerConfig server)
+    {
+        var names = new List<string>();
+        foreach (var kind in ArchiveWal.Archivers(server))
+        {
+            var directory = kind == WalSourceKind.Streaming ? server.StreamingWalsDirectory : server.IncomingWalsDirectory;
+            if (Directory.Exists(directory))
+                names.AddRange(Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName)!);
+        }
+        names.Sort(StringComparer.Ordinal);
+        return string.Join('\n', names);
     }
 
     /// <summary>The newest archived segment of every timeline, in timeline order.</summary>
