@@ -53,8 +53,14 @@ public sealed class ArchiveCheck : ICheckItem
             await ArchiveWal.RunAsync(server, silent, verbose: false, cancellationToken);
             if (!WalArchiveContents.XlogdbIsEmpty(server.XlogdbFile))
                 return;
-            // A switch only helps when something is there to receive the closed segment.
-            var receiving = (server.StreamingArchiver && context.ReceiveWal() is not null) || server.Archiver;
+            // A switch only helps when something will deliver the closed segment: a running
+            // receive-wal, or PostgreSQL's archive_command.
+            var receiving = server.StreamingArchiver && context.ReceiveWal() is not null;
+            if (!receiving && server.Archiver)
+            {
+                var archiver = (await context.PostgresAsync(cancellationToken)).Archiver;
+                receiving = archiver is { ArchiveMode: "on" or "always", ArchiveCommand: { Length: > 0 } command } && command != "(disabled)";
+            }
             if (!receiving)
                 return;
             var budget = Math.Max(1, server.CheckTimeout / 3);

@@ -73,6 +73,7 @@ public sealed class CheckCommandTests(PgCluster cluster) : IClassFixture<PgClust
     public async Task Slot_created_not_used_then_active_then_inactive()
     {
         await using var h = new CheckHarness(cluster);
+        h.Archive("000000010000000000000001"); // not empty: no WAL switch to wait for
         await h.CreateSlotAsync();
         var created = await h.RunAsync("check", "pg");
         Assert.Contains($"\treplication slot: FAILED (slot '{h.Slot}' not initialised: is 'receive-wal' running?)\n", created.Out);
