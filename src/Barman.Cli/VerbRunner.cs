@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Barman.Core;
 using Barman.Core.Logging;
-using Barman.Core.Output;
 
 namespace Barman.Cli;
 
@@ -17,9 +16,9 @@ internal sealed class VerbRunner(GlobalOptionSet globals, ConsoleStreams console
         ParseResult parse,
         Func<BarmanSession, CancellationToken, Task> body,
         CancellationToken cancellationToken,
-        Func<IOutput, IOutput>? writer = null)
+        bool nagios = false)
     {
-        var (session, exitCode) = BarmanSession.Open(globals.Read(parse, writer is not null), console, writer);
+        var (session, exitCode) = BarmanSession.Open(globals.Read(parse, nagios), console);
         if (session is null)
             return exitCode;
         using (session)

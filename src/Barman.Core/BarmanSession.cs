@@ -43,7 +43,7 @@ public sealed class BarmanSession : IDisposable
     public IOutput Output { get; }
 
     /// <summary>Runs the start-up sequence; on failure prints the message and returns the exit code.</summary>
-    public static (BarmanSession? Session, int ExitCode) Open(GlobalOptions options, ConsoleStreams console, Func<IOutput, IOutput>? nagios = null)
+    public static (BarmanSession? Session, int ExitCode) Open(GlobalOptions options, ConsoleStreams console)
     {
         var color = options.Color switch
         {
@@ -82,11 +82,9 @@ public sealed class BarmanSession : IDisposable
         foreach (var message in config.LogMessages)
             BarmanLog.For("barman.config").Write(message.Level, "{Message:l}", message.Message);
 
-        IOutput output = options.Format == "json"
-            ? new JsonOutput(console.Out, console.Error, outputOptions)
+        IOutput output = options.Nagios ? new NagiosOutput(console.Out, outputOptions)
+            : options.Format == "json" ? new JsonOutput(console.Out, console.Error, outputOptions)
             : new ConsoleOutput(console.Out, console.Error, outputOptions);
-        if (nagios is not null)
-            output = nagios(output);
         if (logWarning is not null)
             output.Warning(logWarning);
 
