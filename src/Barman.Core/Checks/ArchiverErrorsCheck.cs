@@ -13,7 +13,7 @@ public sealed class ArchiverErrorsCheck : ICheckItem
         return Task.CompletedTask;
     }
 
-    /// <summary>Barman's <c>summarise_error_files</c>: <c>unknown: 2, duplicates: 1</c>, kinds in order of first appearance.</summary>
+    /// <summary>Barman's <c>summarise_error_files</c>: <c>unknown: 2, duplicates: 1</c>, kinds in order of first appearance (directory order).</summary>
     public static string? Summarise(IEnumerable<string> names)
     {
         var counters = new List<KeyValuePair<string, int>>();
@@ -22,6 +22,9 @@ public sealed class ArchiverErrorsCheck : ICheckItem
             var kind = name.EndsWith(".error", StringComparison.Ordinal) ? "not relevant"
                 : name.EndsWith(".duplicate", StringComparison.Ordinal) ? "duplicates"
                 : name.EndsWith(".unknown", StringComparison.Ordinal) ? "unknown"
+                // ours: WAL data receive-wal kept aside instead of deleting it (--reset, truncation)
+                : name.EndsWith(".reset", StringComparison.Ordinal) ? "kept by reset"
+                : name.EndsWith(".truncated", StringComparison.Ordinal) ? "kept by truncation"
                 : "unknown failure";
             var index = counters.FindIndex(c => c.Key == kind);
             if (index < 0)

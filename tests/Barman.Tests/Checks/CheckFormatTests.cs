@@ -36,6 +36,8 @@ public sealed class CheckFormatTests
         Assert.Null(ArchiverErrorsCheck.Summarise([]));
         Assert.Equal("unknown: 2, duplicates: 1, not relevant: 1, unknown failure: 1",
             ArchiverErrorsCheck.Summarise(["a.unknown", "b.duplicate", "c.unknown", "d.error", "e"]));
+        Assert.Equal("kept by reset: 1, kept by truncation: 1",
+            ArchiverErrorsCheck.Summarise(["x.20261124T052932Z.reset", "y.20261124T052932Z.truncated"]));
     }
 
     [Fact]
