@@ -26,7 +26,8 @@ public sealed class DirectoriesCheck : ICheckItem
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                context.Result("directories", false, $"{FailingPath(directory)}: {StrError(e)}");
+                var failing = FailingPath(directory);
+                context.Result("directories", false, $"{failing}: {StrError(failing, e)}");
                 return Task.CompletedTask;
             }
         }
@@ -34,20 +35,24 @@ public sealed class DirectoriesCheck : ICheckItem
         return Task.CompletedTask;
     }
 
-    /// <summary>The deepest ancestor that could not be created (Python's <c>e.filename</c>).</summary>
+    /// <summary>The path whose mkdir failed, as Python's <c>os.makedirs</c> reports it: the topmost missing one.</summary>
     private static string FailingPath(string directory)
     {
         var path = directory;
-        while (Path.GetDirectoryName(path) is { } parent && !Directory.Exists(parent))
+        while (Path.GetDirectoryName(path) is { } parent && !Path.Exists(parent))
             path = parent;
         return path;
     }
 
-    private static string StrError(Exception e) => e switch
+    /// <summary>The C library's wording of the failure (Python prints <c>strerror</c>).</summary>
+    private static string StrError(string failing, Exception e)
     {
-        UnauthorizedAccessException => "Permission denied",
-        _ when e.Message.Contains("Not a directory", StringComparison.Ordinal) => "Not a directory",
-        _ when e.Message.Contains("exists", StringComparison.OrdinalIgnoreCase) => "File exists",
-        _ => e.Message,
-    };
+        if (e is UnauthorizedAccessException)
+            return "Permission denied";
+        if (File.Exists(failing))
+            return "File exists";
+        if (Path.GetDirectoryName(failing) is { } parent && File.Exists(parent))
+            return "Not a directory";
+        return e.Message;
+    }
 }

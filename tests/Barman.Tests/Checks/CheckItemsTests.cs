@@ -40,6 +40,38 @@ public sealed class CheckItemsTests(PgCluster cluster) : IClassFixture<PgCluster
             File.WriteAllText(Path.Combine(h.Streaming, name), "x");
         var result = await h.RunAsync("check", "pg");
         Assert.Contains("\tstreaming WALs directory: FAILED (there are too many WALs in queue: 2, max 1)\n", result.Out);
+
+        var incoming = Path.Combine(h.ServerDir, "incoming");
+        Directory.CreateDirectory(incoming);
+        File.WriteAllText(Path.Combine(incoming, "000000010000000000000007"), "x");
+        var off = await h.RunAsync("check", "pg");
+        Assert.Contains($"\tempty incoming directory: FAILED ('{incoming}' must be empty when archiver=off)\n", off.Out);
+    }
+
+    [Fact]
+    public async Task Directories_that_cannot_be_created_fail()
+    {
+        await using var h = new CheckHarness(cluster);
+        h.Archive("000000010000000000000001");
+        File.WriteAllText(Path.Combine(h.Home, "plainfile"), "x");
+        var bad = Path.Combine(h.Home, "plainfile", "errors");
+        h.WriteConfig($"errors_directory = {bad}");
+        var result = await h.RunAsync("check", "pg");
+        Assert.True(result.Out.Contains($"\tdirectories: FAILED ({bad}: Not a directory)\n", StringComparison.Ordinal), result.Out);
+    }
+
+    [Fact]
+    public async Task Systemid_coherence_compares_with_identity_json()
+    {
+        await using var h = new CheckHarness(cluster);
+        h.Archive("000000010000000000000001");
+        var systemId = await cluster.ScalarAsync<string>("select system_identifier::text from pg_control_system()");
+        File.WriteAllText(Path.Combine(h.ServerDir, "identity.json"), $"{{\n    \"systemid\": \"{systemId}\",\n    \"version\": \"15\"\n}}\n");
+        var same = await h.RunAsync("check", "pg");
+        Assert.Contains("\tsystemid coherence: OK\n", same.Out);
+        File.WriteAllText(Path.Combine(h.ServerDir, "identity.json"), "{\n    \"systemid\": \"1234\",\n    \"version\": \"15\"\n}\n");
+        var changed = await h.RunAsync("check", "pg");
+        Assert.Contains($"\tsystemid coherence: FAILED (the system Id of the connected PostgreSQL server changed, stored in \"{Path.Combine(h.ServerDir, "identity.json")}\")\n", changed.Out);
     }
 
     [Fact]
@@ -89,6 +121,10 @@ public sealed class CheckItemsTests(PgCluster cluster) : IClassFixture<PgCluster
         h.Archive("000000010000000000000001"); // archived at 1700000000 (2023)
         var old = await h.RunAsync("check", "pg");
         Assert.Matches(@"\twal maximum age: FAILED \(interval provided: 1 hour, latest wal age: \d+ days, .*\)\n", old.Out);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 125;
+        File.AppendAllText(Path.Combine(h.Wals, "xlog.db"), $"000000010000000000000002\t1024\t{now}.5\tNone\n");
+        var recent = await h.RunAsync("check", "pg");
+        Assert.Matches(@"\twal maximum age: OK \(interval provided: 1 hour, latest wal age: 2 minutes, \d+ seconds\)\n", recent.Out);
     }
 
     [Fact]
