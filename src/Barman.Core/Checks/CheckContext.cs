@@ -24,7 +24,17 @@ public sealed class CheckContext(ServerConfig server, IOutput output, bool fillE
     /// <summary>Total size of the archived WAL (xlog.db), for <c>wal size</c> and Nagios perfdata.</summary>
     public long ArchivedWalBytes { get; set; }
 
-    public TimeSpan Remaining => Deadline - DateTime.UtcNow is var left && left > TimeSpan.FromMilliseconds(100) ? left : TimeSpan.FromMilliseconds(100);
+    /// <summary>Time left before the deadline (at least 100 ms, so a connection attempt is still made).</summary>
+    public TimeSpan Remaining
+    {
+        get
+        {
+            var left = Deadline - DateTime.UtcNow;
+            return left > MinimumAttempt ? left : MinimumAttempt;
+        }
+    }
+
+    private static readonly TimeSpan MinimumAttempt = TimeSpan.FromMilliseconds(100);
 
     public void Result(string check, bool ok, string? hint = null) => Output.ResultCheck(Server.Name, check, ok, hint);
 

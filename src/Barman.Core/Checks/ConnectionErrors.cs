@@ -20,7 +20,7 @@ public static class ConnectionErrors
             : $"connection to server at \"{parsed?["hostaddr"] ?? host}\", port {port} failed";
         return error switch
         {
-            PostgresException pg => $"{target}: {pg.Severity}:  {pg.MessageText}",
+            PostgresException pg => $"{target}: {pg.InvariantSeverity}:  {pg.MessageText}",
             ConninfoException => error.Message,
             _ when Find<SocketException>(error) is { } socket => $"{target}: {SocketText(socket)}",
             TimeoutException or OperationCanceledException => $"{target}: timeout expired",

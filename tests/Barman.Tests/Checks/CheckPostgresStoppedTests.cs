@@ -43,4 +43,39 @@ public sealed class CheckPostgresStoppedTests(PgCluster cluster) : IClassFixture
             await cluster.StartAsync();
         }
     }
+
+    [Fact]
+    public async Task Server_settings_wal_level_and_archive_mode()
+    {
+        var other = $"""
+            [other]
+            conninfo = host=127.0.0.1 port={cluster.Port} user=postgres dbname=postgres
+            backup_method = postgres
+            archiver = on
+            """;
+        await using var h = new CheckHarness(cluster, extraSections: other);
+        h.Archive("000000010000000000000001");
+        await cluster.AppendConfAsync("wal_level = minimal\nmax_wal_senders = 0");
+        await cluster.RestartAsync();
+        try
+        {
+            var minimal = await h.RunAsync("check", "pg");
+            Assert.Contains("\twal_level: FAILED (please set it to a higher level than 'minimal')\n", minimal.Out);
+        }
+        finally
+        {
+            await cluster.AppendConfAsync("wal_level = replica\nmax_wal_senders = 10\narchive_mode = on\narchive_command = 'true'");
+            await cluster.RestartAsync();
+        }
+        await cluster.GenerateWalAndSwitchAsync(100);
+        for (var i = 0; i < 100 && await cluster.ScalarAsync<long>("select archived_count from pg_stat_archiver") == 0; i++)
+            await Task.Delay(50);
+        var archiving = await h.RunAsync("check", "other");
+        Assert.Contains("\twal_level: OK\n", archiving.Out);
+        Assert.Contains("\tarchive_mode: OK\n\tarchive_command: OK\n\tcontinuous archiving: OK\n", archiving.Out);
+        var status = await h.RunAsync("status", "other");
+        Assert.Contains("\tPostgreSQL 'archive_command' setting: true\n", status.Out);
+        Assert.Matches(@"\tLast archived WAL: [0-9A-F]{24}, at \w{3} \w{3} [ 1-3]\d \d\d:\d\d:\d\d \d{4}\n\tFailures of WAL archiver: 0\n\tServer WAL archiving rate: \d+\.\d\d/hour\n", status.Out);
+        Assert.DoesNotContain("Streaming:", status.Out);
+    }
 }
