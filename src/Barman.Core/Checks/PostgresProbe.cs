@@ -12,18 +12,6 @@ namespace Barman.Core.Checks;
 /// </summary>
 public static class PostgresProbe
 {
-    /// <summary>Barman's privilege test: superuser, or (10+) monitoring roles and the backup/WAL functions.</summary>
-    private const string BackupPrivilegesSql = """
-        SELECT usesuper OR (
-            (pg_has_role(CURRENT_USER, 'pg_monitor', 'MEMBER')
-             OR (pg_has_role(CURRENT_USER, 'pg_read_all_settings', 'MEMBER')
-                 AND pg_has_role(CURRENT_USER, 'pg_read_all_stats', 'MEMBER')))
-            AND {0}
-            AND has_function_privilege(CURRENT_USER, 'pg_switch_wal()', 'EXECUTE')
-            AND has_function_privilege(CURRENT_USER, 'pg_create_restore_point(text)', 'EXECUTE'))
-        FROM pg_user WHERE usename = CURRENT_USER
-        """;
-
     public static async Task<PostgresFacts> ProbeAsync(ServerConfig server, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(server.Conninfo))
@@ -84,7 +72,7 @@ public static class PostgresProbe
         var version = await connection.ServerVersionAsync(ct);
         var v10 = version.Number >= 100000;
         var isSuperuser = await connection.ScalarAsync<bool>("SELECT usesuper FROM pg_user WHERE usename = CURRENT_USER", ct);
-        var privileges = await TryAsync(() => HasBackupPrivilegesAsync(connection, version, isSuperuser, ct));
+        var privileges = await TryAsync(() => BackupPrivileges.HasAsync(connection, version, isSuperuser, ct));
         var inRecovery = await connection.ScalarAsync<bool>("SELECT pg_is_in_recovery()", ct);
         var walLevel = await TryAsync(() => connection.ScalarAsync<string>("SHOW wal_level", ct));
         var systemId = await TryAsync(() => connection.ScalarAsync<string>("SELECT system_identifier::text FROM pg_control_system()", ct));
@@ -131,16 +119,6 @@ public static class PostgresProbe
             Archiver = archiver,
             Streamer = streamer,
         };
-    }
-
-    internal static async Task<bool?> HasBackupPrivilegesAsync(PostgresConnection connection, PgVersion version, bool isSuperuser, CancellationToken ct)
-    {
-        if (version.Number < 100000)
-            return isSuperuser;
-        var functions = version.Number >= 150000
-            ? "has_function_privilege(CURRENT_USER, 'pg_backup_start(text,bool)', 'EXECUTE') AND has_function_privilege(CURRENT_USER, 'pg_backup_stop(bool)', 'EXECUTE')"
-            : "has_function_privilege(CURRENT_USER, 'pg_start_backup(text,bool,bool)', 'EXECUTE') AND (has_function_privilege(CURRENT_USER, 'pg_stop_backup()', 'EXECUTE') OR has_function_privilege(CURRENT_USER, 'pg_stop_backup(bool,bool)', 'EXECUTE'))";
-        return await connection.ScalarAsync<bool>(string.Format(CultureInfo.InvariantCulture, BackupPrivilegesSql, functions), ct);
     }
 
     private static async Task<SlotFacts?> SlotAsync(PostgresConnection connection, string slotName, PgVersion version, bool inRecovery, CancellationToken ct)

@@ -3,7 +3,6 @@ using Barman.Core.Configuration;
 using Barman.Core.Logging;
 using Barman.Core.Output;
 using Barman.Core.Postgres;
-using Barman.Core.Wal;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -183,7 +182,7 @@ public static class ReplicationStatus
             {
                 var version = await connection.ServerVersionAsync(cancellationToken);
                 var isSuperuser = await connection.ScalarAsync<bool>("SELECT usesuper FROM pg_user WHERE usename = CURRENT_USER", cancellationToken);
-                if (await PostgresProbe.HasBackupPrivilegesAsync(connection, version, isSuperuser, cancellationToken) != true)
+                if (await BackupPrivileges.HasAsync(connection, version, isSuperuser, cancellationToken) != true)
                 {
                     var user = Conninfo.Parse(server.Conninfo!)["user"] ?? await connection.ScalarAsync<string>("SELECT current_user", cancellationToken);
                     throw new BackupPrivilegesRequiredException(user ?? "None");

@@ -1,3 +1,5 @@
+using Barman.Core.Wal;
+
 namespace Barman.Core.Checks;
 
 /// <summary>

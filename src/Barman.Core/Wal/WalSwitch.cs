@@ -1,4 +1,3 @@
-using Barman.Core.Checks;
 using Barman.Core.Configuration;
 using Barman.Core.Logging;
 using Barman.Core.Output;
@@ -139,7 +138,7 @@ public static class WalSwitch
         {
             var version = await connection.ServerVersionAsync(ct);
             var isSuperuser = await connection.ScalarAsync<bool>("SELECT usesuper FROM pg_user WHERE usename = CURRENT_USER", ct);
-            if (await PostgresProbe.HasBackupPrivilegesAsync(connection, version, isSuperuser, ct) != true)
+            if (await BackupPrivileges.HasAsync(connection, version, isSuperuser, ct) != true)
             {
                 var user = Conninfo.Parse(server.Conninfo!)["user"] ?? await connection.ScalarAsync<string>("SELECT current_user", ct);
                 throw new BackupPrivilegesRequiredException(user ?? "None");

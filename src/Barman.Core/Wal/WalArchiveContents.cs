@@ -1,6 +1,4 @@
-using Barman.Core.Wal;
-
-namespace Barman.Core.Checks;
+namespace Barman.Core.Wal;
 
 /// <summary>A WAL segment (or <c>.partial</c>) found in the archive, decoded.</summary>
 public sealed record WalSegment(string Name, uint Timeline, ulong Log, ulong Segment, bool Partial)
