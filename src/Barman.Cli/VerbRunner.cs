@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Barman.Core;
 using Barman.Core.Logging;
-using Barman.Core.Output;
 
 namespace Barman.Cli;
 
@@ -17,21 +16,21 @@ internal sealed class VerbRunner(GlobalOptionSet globals, ConsoleStreams console
         ParseResult parse,
         Func<BarmanSession, CancellationToken, Task> body,
         CancellationToken cancellationToken,
-        Func<IOutput, IOutput>? writer = null) =>
+        bool nagios = false) =>
         RunAsync(parse, async (session, token) =>
         {
             await body(session, token);
             return (int?)null;
-        }, cancellationToken, writer);
+        }, cancellationToken, nagios);
 
     /// <summary>As above, for a body that may impose the exit code (e.g. receive-wal's 143 after SIGTERM).</summary>
     public async Task<int> RunAsync(
         ParseResult parse,
         Func<BarmanSession, CancellationToken, Task<int?>> body,
         CancellationToken cancellationToken,
-        Func<IOutput, IOutput>? writer = null)
+        bool nagios = false)
     {
-        var (session, exitCode) = BarmanSession.Open(globals.Read(parse, writer is not null), console, writer);
+        var (session, exitCode) = BarmanSession.Open(globals.Read(parse, nagios), console);
         if (session is null)
             return exitCode;
         using (session)

@@ -43,7 +43,7 @@ public sealed class BarmanSession : IDisposable
     public IOutput Output { get; }
 
     /// <summary>Runs the start-up sequence; on failure prints the message and returns the exit code.</summary>
-    public static (BarmanSession? Session, int ExitCode) Open(GlobalOptions options, ConsoleStreams console, Func<IOutput, IOutput>? nagios = null)
+    public static (BarmanSession? Session, int ExitCode) Open(GlobalOptions options, ConsoleStreams console)
     {
         var color = options.Color switch
         {
@@ -80,11 +80,9 @@ public sealed class BarmanSession : IDisposable
         var (logger, logWarning) = CreateLogger(config.Global, options, console.Error);
         BarmanLog.Current = logger;
 
-        IOutput output = options.Format == "json"
-            ? new JsonOutput(console.Out, console.Error, outputOptions)
+        IOutput output = options.Nagios ? new NagiosOutput(console.Out, outputOptions)
+            : options.Format == "json" ? new JsonOutput(console.Out, console.Error, outputOptions)
             : new ConsoleOutput(console.Out, console.Error, outputOptions);
-        if (nagios is not null)
-            output = nagios(output);
         if (logWarning is not null)
             output.Warning(logWarning);
 

@@ -17,6 +17,14 @@ public interface IOutput
     void InitCheck(string server, bool active, bool disabled);
     /// <summary>One check item; a failure on an active server makes the run fail.</summary>
     void ResultCheck(string server, string check, bool ok, string? hint = null);
+    /// <summary>
+    /// Sizes reported with a server's checks (nagios perfdata <c>&lt;srv&gt;=&lt;n&gt;B &lt;srv&gt;_wals=&lt;n&gt;B</c>):
+    /// the backups' size (always 0 here: this tool manages WAL only) and the archived WAL size.
+    /// </summary>
+    void ResultPerfData(string server, long backupBytes, long walBytes)
+    {
+    }
+
     /// <summary>One line of list-servers.</summary>
     void ResultListServer(string name, string? description, string suffix);
     /// <summary>Starts the status block of one server.</summary>

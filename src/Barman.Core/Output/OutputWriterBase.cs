@@ -63,6 +63,10 @@ public abstract class OutputWriterBase : IOutput
 
     public abstract void InitCheck(string server, bool active, bool disabled);
     public abstract void ResultCheck(string server, string check, bool ok, string? hint = null);
+    public virtual void ResultPerfData(string server, long backupBytes, long walBytes)
+    {
+    }
+
     public abstract void ResultListServer(string name, string? description, string suffix);
     public abstract void InitStatus(string server);
     public abstract void ResultStatus(string server, string key, string label, string value);

@@ -1,0 +1,49 @@
+using System.Text.RegularExpressions;
+using Barman.Core.Logging;
+using Barman.Tests.Infrastructure;
+using Serilog;
+
+namespace Barman.Tests.Foundation;
+
+public sealed class LoggingTests
+{
+    [Fact]
+    public void Lines_use_barmans_format_and_are_redacted()
+    {
+        using var dir = new TempDir();
+        var file = dir.Combine("log", "barman.log");
+        using (var sink = new WatchedFileSink(file, new BarmanLogFormatter()))
+        using (var logger = new LoggerConfiguration().MinimumLevel.Debug().WriteTo.Sink(sink).CreateLogger())
+        {
+            logger.ForContext(BarmanLog.NameProperty, "barman.server").Information("Starting receive-wal for server {S:l} password=x1", "pg");
+        }
+        var line = File.ReadAllText(file);
+        Assert.Matches(new Regex(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} \[\d+\] barman\.server INFO: Starting receive-wal for server pg password=\*REDACTED\*\n$"), line);
+    }
+
+    [Fact]
+    public void Sink_reopens_the_file_after_logrotate_moved_it()
+    {
+        using var dir = new TempDir();
+        var file = dir.Combine("barman.log");
+        using var sink = new WatchedFileSink(file, new BarmanLogFormatter());
+        using var logger = new LoggerConfiguration().WriteTo.Sink(sink).CreateLogger();
+        logger.Information("before");
+        File.Move(file, file + ".1");
+        logger.Information("after");
+        Assert.Contains("before", File.ReadAllText(file + ".1"));
+        Assert.DoesNotContain("after", File.ReadAllText(file + ".1"));
+        Assert.Contains("after", File.ReadAllText(file));
+    }
+
+    [Theory]
+    [InlineData("debug", Serilog.Events.LogEventLevel.Debug)]
+    [InlineData("INFO", Serilog.Events.LogEventLevel.Information)]
+    [InlineData("Warning", Serilog.Events.LogEventLevel.Warning)]
+    [InlineData("CRITICAL", Serilog.Events.LogEventLevel.Fatal)]
+    public void Python_level_names_parse(string name, Serilog.Events.LogEventLevel level) =>
+        Assert.Equal(level, BarmanLogFormatter.ParseLevel(name));
+
+    [Fact]
+    public void Unknown_level_is_null() => Assert.Null(BarmanLogFormatter.ParseLevel("LOUD"));
+}
