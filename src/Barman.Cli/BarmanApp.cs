@@ -50,6 +50,8 @@ public static class BarmanApp
     private static IEnumerable<Command> Verbs(VerbRunner runner) =>
     [
         ListServersCommand.Build(runner),
+        ShowServersCommand.Build(runner),
+        ArchiveWalCommand.Build(runner),
         ReceiveWalCommand.Build(runner),
     ];
 }

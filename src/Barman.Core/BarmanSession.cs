@@ -79,6 +79,8 @@ public sealed class BarmanSession : IDisposable
 
         var (logger, logWarning) = CreateLogger(config.Global, options, console.Error);
         BarmanLog.Current = logger;
+        foreach (var message in config.LogMessages)
+            BarmanLog.For("barman.config").Write(message.Level, "{Message:l}", message.Message);
 
         IOutput output = options.Nagios ? new NagiosOutput(console.Out, outputOptions)
             : options.Format == "json" ? new JsonOutput(console.Out, console.Error, outputOptions)
@@ -168,6 +170,11 @@ public sealed class BarmanSession : IDisposable
     public IReadOnlyList<ServerConfig> GetServers(IEnumerable<string> names)
     {
         var list = names.ToList();
+        if (list.Contains("all") && list.Count > 1)
+        {
+            Output.Error("You cannot use 'all' with other server names");
+            return [];
+        }
         if (list.Count == 0 || list.Contains("all"))
             return [.. Config.Servers.OrderBy(s => s.Name, StringComparer.Ordinal)];
         var result = new List<ServerConfig>();
