@@ -55,7 +55,8 @@ public sealed class ReceiveWalCliTests(PgCluster pg) : IClassFixture<PgCluster>
     private static async Task<int> WaitStreaming(Process barman, PgCluster pg, string slot)
     {
         await StreamingHarness.Until(() => PgReceiveWalOf(barman.Id) is not null || barman.HasExited, "pg_receivewal child");
-        Assert.False(barman.HasExited, "receive-wal exited: " + await barman.StandardError.ReadToEndAsync());
+        if (barman.HasExited)
+            Assert.Fail("receive-wal exited: " + await barman.StandardError.ReadToEndAsync());
         await StreamingHarness.Until(() => pg.ScalarAsync<bool>($"select coalesce(bool_or(active), false) from pg_replication_slots where slot_name = '{slot}'"), "slot active");
         return PgReceiveWalOf(barman.Id)!.Value;
     }
