@@ -52,5 +52,6 @@ public static class BarmanApp
         ListServersCommand.Build(runner),
         ShowServersCommand.Build(runner),
         ArchiveWalCommand.Build(runner),
+        ReceiveWalCommand.Build(runner),
     ];
 }
