@@ -81,7 +81,8 @@ public sealed class PostgresCheck : ICheckItem
     /// </summary>
     private static void CheckSlotLag(CheckContext context, PostgresFacts pg)
     {
-        if (pg.Slot is not { RestartLsn: not null } slot)
+        // An invalidated slot has lost its restart_lsn: still report it, that is the worst case.
+        if (pg.Slot is not { } slot || (slot.RestartLsn is null && slot.WalStatus is not ("lost" or "unreserved")))
             return;
         var retained = slot.RetainedBytes ?? 0;
         var hint = $"{HumanFormat.PrettySize(retained)} retained";

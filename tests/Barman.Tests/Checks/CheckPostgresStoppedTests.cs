@@ -78,4 +78,28 @@ public sealed class CheckPostgresStoppedTests(PgCluster cluster) : IClassFixture
         Assert.Matches(@"\tLast archived WAL: [0-9A-F]{24}, at \w{3} \w{3} [ 1-3]\d \d\d:\d\d:\d\d \d{4}\n\tFailures of WAL archiver: 0\n\tServer WAL archiving rate: \d+\.\d\d/hour\n", status.Out);
         Assert.DoesNotContain("Streaming:", status.Out);
     }
+
+    [Fact]
+    public async Task Slot_that_lost_its_wal_fails_the_lag_item()
+    {
+        await using var h = new CheckHarness(cluster);
+        h.Archive("000000010000000000000001");
+        await cluster.ExecuteAsync($"select pg_create_physical_replication_slot('{h.Slot}', true)");
+        await cluster.ExecuteAsync("alter system set max_slot_wal_keep_size = '1MB'");
+        await cluster.ExecuteAsync("select pg_reload_conf()");
+        try
+        {
+            for (var i = 0; i < 4; i++)
+                await cluster.GenerateWalAndSwitchAsync(1000);
+            await cluster.ExecuteAsync("checkpoint");
+            var result = await h.RunAsync("check", "pg");
+            Assert.Matches(@"\treplication slot lag: FAILED \(.* retained, wal_status: (lost|unreserved).*\)\n", result.Out);
+            Assert.Equal(1, result.ExitCode);
+        }
+        finally
+        {
+            await cluster.ExecuteAsync("alter system reset max_slot_wal_keep_size");
+            await cluster.ExecuteAsync("select pg_reload_conf()");
+        }
+    }
 }
