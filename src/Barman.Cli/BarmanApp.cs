@@ -50,5 +50,6 @@ public static class BarmanApp
     private static IEnumerable<Command> Verbs(VerbRunner runner) =>
     [
         ListServersCommand.Build(runner),
+        CronCommand.Build(runner),
     ];
 }
