@@ -79,6 +79,8 @@ public sealed class BarmanSession : IDisposable
 
         var (logger, logWarning) = CreateLogger(config.Global, options, console.Error);
         BarmanLog.Current = logger;
+        foreach (var message in config.LogMessages)
+            BarmanLog.For("barman.config").Write(message.Level, "{Message:l}", message.Message);
 
         IOutput output = options.Nagios ? new NagiosOutput(console.Out, outputOptions)
             : options.Format == "json" ? new JsonOutput(console.Out, console.Error, outputOptions)

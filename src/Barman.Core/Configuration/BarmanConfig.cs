@@ -9,6 +9,8 @@ public sealed record BarmanConfig
     public IReadOnlyList<string> Warnings { get; init; } = [];
     /// <summary>Global errors that abort every command (conflicting paths between servers).</summary>
     public IReadOnlyList<string> Errors { get; init; } = [];
+    /// <summary>Lines for the log only (skipped include files...), written once logging is set up.</summary>
+    public IReadOnlyList<ConfigLogMessage> LogMessages { get; init; } = [];
 
     public ServerConfig? Find(string name) => Servers.FirstOrDefault(s => s.Name == name);
 }

@@ -57,6 +57,9 @@ public sealed record ServerConfig
     public string? PreArchiveRetryScript { get; init; }
     public string? PostArchiveRetryScript { get; init; }
 
+    /// <summary>Keys accepted for compatibility but not used, as show-servers prints them (null: None).</summary>
+    public IReadOnlyDictionary<string, string?> OtherSettings { get; init; } = new Dictionary<string, string?>(StringComparer.Ordinal);
+
     public string LockDirectory => Global.LockDirectory;
     public bool Passive => !string.IsNullOrEmpty(PrimarySshCommand);
 
