@@ -51,5 +51,6 @@ public static class BarmanApp
     [
         ListServersCommand.Build(runner),
         CronCommand.Build(runner),
+        ReceiveWalCommand.Build(runner),
     ];
 }

@@ -12,9 +12,21 @@ internal sealed class VerbRunner(GlobalOptionSet globals, ConsoleStreams console
 {
     public ConsoleStreams Console => console;
 
-    public async Task<int> RunAsync(
+    public Task<int> RunAsync(
         ParseResult parse,
         Func<BarmanSession, CancellationToken, Task> body,
+        CancellationToken cancellationToken,
+        bool nagios = false) =>
+        RunAsync(parse, async (session, token) =>
+        {
+            await body(session, token);
+            return (int?)null;
+        }, cancellationToken, nagios);
+
+    /// <summary>As above, for a body that may impose the exit code (e.g. receive-wal's 143 after SIGTERM).</summary>
+    public async Task<int> RunAsync(
+        ParseResult parse,
+        Func<BarmanSession, CancellationToken, Task<int?>> body,
         CancellationToken cancellationToken,
         bool nagios = false)
     {
@@ -23,9 +35,10 @@ internal sealed class VerbRunner(GlobalOptionSet globals, ConsoleStreams console
             return exitCode;
         using (session)
         {
+            int? exitOverride = null;
             try
             {
-                await body(session, cancellationToken);
+                exitOverride = await body(session, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -37,6 +50,8 @@ internal sealed class VerbRunner(GlobalOptionSet globals, ConsoleStreams console
                 session.Output.Exception($"{e.Message}\nSee log file for more details.");
             }
             var code = session.Output.Close();
+            if (exitOverride is { } forced)
+                code = forced;
             await console.Out.FlushAsync(CancellationToken.None);
             await console.Error.FlushAsync(CancellationToken.None);
             return code;
