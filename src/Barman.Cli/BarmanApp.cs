@@ -52,5 +52,6 @@ public static class BarmanApp
         ListServersCommand.Build(runner),
         CronCommand.Build(runner),
         ReceiveWalCommand.Build(runner),
+        ShowServersCommand.Build(runner),
     ];
 }

@@ -5,18 +5,21 @@ namespace Barman.Core.Configuration;
 /// <summary><c>list-servers [--minimal]</c> (Barman §12.4).</summary>
 public static class ServerListing
 {
-    public static string Suffix(ServerConfig server) =>
-        !server.Active ? " (inactive)"
-        : server.Disabled ? " (WARNING: disabled)"
-        : server.Passive ? " (Passive)"
-        : "";
+    /// <summary>Barman's list-servers suffix: inactive wins over disabled; passive is appended to either.</summary>
+    public static string Suffix(ServerConfig server)
+    {
+        var suffix = !server.Active ? " (inactive)"
+            : server.Disabled ? " (WARNING: disabled)"
+            : "";
+        return server.Passive ? suffix + " (Passive)" : suffix;
+    }
 
     public static void List(BarmanConfig config, IOutput output, bool minimal)
     {
         foreach (var server in config.Servers.OrderBy(s => s.Name, StringComparer.Ordinal))
         {
             if (minimal)
-                output.Info(server.Name);
+                output.ResultListServer(server.Name, null, "");
             else
                 output.ResultListServer(server.Name, server.Description, Suffix(server));
         }

@@ -83,9 +83,12 @@ public sealed class ConsoleOutput : OutputWriterBase
     public override void ResultStatus(string server, string key, string label, string value) =>
         WriteInfo($"\t{label}: {Redactor.Redact(value)}");
 
-    public override void ResultShowServer(string server, IReadOnlyList<KeyValuePair<string, string>> values)
+    public override void ResultShowServer(string server, IReadOnlyList<KeyValuePair<string, string>> values) =>
+        ResultShowServer(server, null, values);
+
+    public override void ResultShowServer(string server, string? mark, IReadOnlyList<KeyValuePair<string, string>> values)
     {
-        WriteInfo($"Server {server}:");
+        WriteInfo(string.IsNullOrEmpty(mark) ? $"Server {server}:" : $"Server {server} {mark}:");
         foreach (var (key, value) in values)
             WriteInfo($"\t{key}: {Redactor.Redact(value)}");
     }

@@ -32,6 +32,8 @@ public interface IOutput
     void ResultStatus(string server, string key, string label, string value);
     /// <summary>One server of show-servers: every key with its value, already sorted.</summary>
     void ResultShowServer(string server, IReadOnlyList<KeyValuePair<string, string>> values);
+    /// <summary>show-servers with Barman's header mark (<c>Server pg (inactive):</c>); writers that ignore it fall back to the plain form.</summary>
+    void ResultShowServer(string server, string? mark, IReadOnlyList<KeyValuePair<string, string>> values) => ResultShowServer(server, values);
 
     /// <summary>A view of this writer whose messages are logged under <paramref name="loggerName"/> (e.g. <c>barman.server</c>).</summary>
     IOutput ForLogger(string loggerName);

@@ -86,6 +86,19 @@ public sealed class JsonOutput : OutputWriterBase
     public override void ResultStatus(string server, string key, string label, string value) =>
         Section(server)[key] = Redactor.Redact(value);
 
+    public override void ResultShowServer(string server, string? mark, IReadOnlyList<KeyValuePair<string, string>> values)
+    {
+        // Barman: {"description": mark} first; a None value never overrides an existing key.
+        var section = Section(server);
+        section["description"] = mark;
+        foreach (var (k, v) in values)
+        {
+            if (v == "None" && section.ContainsKey(k))
+                continue;
+            section[k] = Redactor.Redact(v);
+        }
+    }
+
     public override void ResultShowServer(string server, IReadOnlyList<KeyValuePair<string, string>> values)
     {
         var section = Section(server);

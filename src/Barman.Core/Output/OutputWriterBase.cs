@@ -71,6 +71,7 @@ public abstract class OutputWriterBase : IOutput
     public abstract void InitStatus(string server);
     public abstract void ResultStatus(string server, string key, string label, string value);
     public abstract void ResultShowServer(string server, IReadOnlyList<KeyValuePair<string, string>> values);
+    public virtual void ResultShowServer(string server, string? mark, IReadOnlyList<KeyValuePair<string, string>> values) => ResultShowServer(server, values);
     public abstract IOutput ForLogger(string loggerName);
 
     public virtual int Close() => ErrorOccurred ? ErrorExitCode : 0;

@@ -1,0 +1,23 @@
+using System.CommandLine;
+using Barman.Core.Configuration;
+
+namespace Barman.Cli.Commands;
+
+internal static class ShowServersCommand
+{
+    public static Command Build(VerbRunner runner)
+    {
+        var servers = new Argument<string[]>("server_name")
+        {
+            Description = "specifies the server names to show ('all' will show all available servers)",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var command = new Command("show-servers", "show all configuration parameters for the specified servers") { servers };
+        command.Aliases.Add("show-server");
+        return runner.Bind(command, (parse, session, _) =>
+        {
+            ServerShow.Show(session.GetServers(parse.GetValue(servers) ?? []), session.Output);
+            return Task.CompletedTask;
+        });
+    }
+}

@@ -1,0 +1,35 @@
+using Barman.Core.Configuration.Parsing;
+using Barman.Core.Output;
+
+namespace Barman.Core.Configuration;
+
+/// <summary><c>show-servers SERVER...|all</c>: every configuration value of each server, sorted by key (Barman §12.4).</summary>
+public static class ServerShow
+{
+    /// <summary>The lines of one server: every server key of the table plus Barman's extra attributes, sorted.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Values(ServerConfig server)
+    {
+        var values = new List<KeyValuePair<string, string>>
+        {
+            new("barman_home", server.Global.BarmanHome),
+            new("barman_lock_directory", server.Global.LockDirectory),
+            new("msg_list", PyRepr.List(server.Messages)),
+            new("name", server.Name),
+            new("passive_node", PyRepr.Bool(server.Passive)),
+        };
+        foreach (var key in ConfigKeys.Server)
+            values.Add(new(key.Name, key.Show!(server)));
+        values.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return values;
+    }
+
+    /// <summary>The header mark: <c>(inactive)</c>, <c>(WARNING: disabled)</c> or none.</summary>
+    public static string? Mark(ServerConfig server) =>
+        !server.Active ? "(inactive)" : server.Disabled ? "(WARNING: disabled)" : null;
+
+    public static void Show(IEnumerable<ServerConfig> servers, IOutput output)
+    {
+        foreach (var server in servers.OrderBy(s => s.Name, StringComparer.Ordinal))
+            output.ResultShowServer(server.Name, Mark(server), Values(server));
+    }
+}
