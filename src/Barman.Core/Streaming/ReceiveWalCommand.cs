@@ -107,6 +107,10 @@ public sealed class ReceiveWalCommand
             {
                 return OnSignal();
             }
+            catch (ArchiverFailure) when (cancellationToken.IsCancellationRequested)
+            {
+                return OnSignal();
+            }
             catch (ArchiverFailure failure)
             {
                 _output.Error(failure.Display);
