@@ -53,5 +53,6 @@ public static class BarmanApp
         CronCommand.Build(runner),
         ReceiveWalCommand.Build(runner),
         ShowServersCommand.Build(runner),
+        ArchiveWalCommand.Build(runner),
     ];
 }

@@ -8,6 +8,8 @@ namespace Barman.Core.Output;
 public interface IOutput
 {
     void Info(string message);
+    /// <summary>Barman's <c>output.info(..., log=False)</c>: shown but not written to the log.</summary>
+    void Info(string message, bool log) => Info(message);
     void Warning(string message);
     void Error(string message);
     void Exception(string message);

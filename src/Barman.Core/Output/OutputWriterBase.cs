@@ -35,6 +35,7 @@ public abstract class OutputWriterBase : IOutput
     protected void SetError() => _state.ErrorOccurred = true;
 
     public void Info(string message) => Emit(LogEventLevel.Information, message);
+    public void Info(string message, bool log) => Emit(LogEventLevel.Information, message, log: log);
     public void Warning(string message) => Emit(LogEventLevel.Warning, message);
 
     public void Error(string message)
@@ -51,10 +52,11 @@ public abstract class OutputWriterBase : IOutput
 
     public void Debug(string message) => Emit(LogEventLevel.Debug, message);
 
-    private void Emit(LogEventLevel level, string message, bool isException = false)
+    private void Emit(LogEventLevel level, string message, bool isException = false, bool log = true)
     {
         var redacted = Redactor.Redact(message);
-        _log.Write(level, "{Message:l}", redacted);
+        if (log)
+            _log.Write(level, "{Message:l}", redacted);
         Write(level, redacted, isException);
     }
 

@@ -1,0 +1,80 @@
+using Barman.Core.Configuration;
+using Barman.Core.Logging;
+using Barman.Core.Os;
+
+namespace Barman.Core.Wal;
+
+/// <summary>
+/// Completes what an interrupted archive-wal left (ours; Barman can lose xlog.db lines, spec §18.5).
+/// Runs at the start of every archiving pass, under the archive-wal lock and the xlogdb lock:
+/// <list type="bullet">
+/// <item>prepare journal: compression was under way, nothing was moved; stale <c>.tmp</c> files are removed.</item>
+/// <item>commit journal: every listed file whose archive path exists was moved (renames and
+/// temp-file renames are atomic); its directories are fsynced again and xlog.db is made to list
+/// each of them exactly once — by truncating back to the recorded length and re-appending when
+/// xlog.db is the same file, otherwise by appending the names it lacks. Files not moved stay queued.</item>
+/// </list>
+/// A source left beside its completed copy is a matching duplicate for the next pass (content compared, then removed).
+/// </summary>
+public static class ArchiveRecovery
+{
+    /// <summary>Repairs the server's archive if a journal is present; returns the number of files it completed.</summary>
+    public static async Task<int> RecoverAsync(ServerConfig server, CancellationToken cancellationToken)
+    {
+        var path = WalLayout.JournalPath(server);
+        if (!File.Exists(path) && !File.Exists(path + ".new"))
+            return 0;
+        using var db = await XlogDb.LockAsync(server, cancellationToken);
+        if (File.Exists(path + ".new"))
+            File.Delete(path + ".new");
+        if (!File.Exists(path))
+            return 0;
+        var log = BarmanLog.For("barman.wal_archiver");
+        var journal = ArchiveJournal.Read(path);
+        if (journal is null)
+        {
+            log.Warning("Ignoring the unreadable archive journal {Path:l} of server {Server:l}", path, server.Name);
+            ArchiveJournal.Delete(path);
+            return 0;
+        }
+
+        var completed = new List<JournalEntry>();
+        foreach (var entry in journal.Entries)
+        {
+            var moved = journal.Phase == ArchiveJournal.Commit && FileCalls.Lstat(entry.Destination) is not null;
+            if (moved)
+                completed.Add(entry);
+            else if (File.Exists(entry.Temporary))
+                File.Delete(entry.Temporary);
+        }
+        if (completed.Count > 0)
+        {
+            // The renames happened but their directories may not have been fsynced.
+            foreach (var directory in completed.Select(e => Path.GetDirectoryName(e.Destination)!).Distinct(StringComparer.Ordinal))
+                DurableFile.FsyncDirectory(directory);
+            foreach (var directory in completed.Select(e => Path.GetDirectoryName(e.Source)!).Distinct(StringComparer.Ordinal))
+            {
+                if (Directory.Exists(directory))
+                    DurableFile.FsyncDirectory(directory);
+            }
+            var (inode, length) = db.Identity();
+            if (inode == journal.XlogdbInode && length >= journal.XlogdbLength)
+            {
+                db.Truncate(journal.XlogdbLength);
+                CrashPoint.Hit("recovery-truncated");
+                db.Append(completed.Select(e => e.Entry));
+            }
+            else
+            {
+                // xlog.db was rewritten since (rebuild-xlogdb...): add only the names it lacks.
+                var present = db.ReadEntries().Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+                db.Append(completed.Where(e => !present.Contains(e.Entry.Name)).Select(e => e.Entry));
+            }
+            CrashPoint.Hit("recovery-appended");
+        }
+        ArchiveJournal.Delete(path);
+        log.Warning("Completed an interrupted archive-wal run for server {Server:l}: {Completed} of {Total} file(s) were archived, the others stay queued",
+            server.Name, completed.Count, journal.Entries.Count);
+        return completed.Count;
+    }
+}

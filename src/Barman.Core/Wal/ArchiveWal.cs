@@ -1,0 +1,77 @@
+using Barman.Core.Configuration;
+using Barman.Core.Logging;
+using Barman.Core.Os;
+using Barman.Core.Output;
+
+namespace Barman.Core.Wal;
+
+/// <summary>
+/// <c>barman archive-wal SERVER</c> (Barman's <c>Server.archive_wal</c>, spec §8): under the
+/// non-blocking archive-wal lock, repair an interrupted run, then the streaming archiver and the
+/// file archiver in that order. Also the archiving pass of <c>switch-wal --archive</c> (verbose off).
+/// </summary>
+public static class ArchiveWal
+{
+    /// <summary>
+    /// One archiving pass. Returns false if an error was reported (the exit code follows the output's
+    /// error flag). "Another archive-wal process is already running" is info and returns true, as in Barman.
+    /// </summary>
+    public static async Task<bool> RunAsync(ServerConfig server, IOutput output, bool verbose, CancellationToken cancellationToken)
+    {
+        output.Debug($"Starting archive-wal for server {server.Name}");
+        var lockPath = WalLayout.ArchiveWalLockPath(server);
+        LockFile? held;
+        try
+        {
+            Directory.CreateDirectory(server.LockDirectory);
+            held = LockFile.TryAcquire(lockPath);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            output.Error($"Permission denied, unable to access '{lockPath}'");
+            return false;
+        }
+        if (held is null)
+        {
+            output.Info($"Another archive-wal process is already running on server {server.Name}. Skipping to the next server");
+            return true;
+        }
+        using (held)
+        {
+            try
+            {
+                await ArchiveRecovery.RecoverAsync(server, cancellationToken);
+                foreach (var kind in Archivers(server))
+                {
+                    if (!await new WalArchiver(server, output, kind).ArchiveAsync(verbose, cancellationToken))
+                        return false;
+                }
+            }
+            catch (ArgumentException e) when (e.ParamName == "name")
+            {
+                output.Error(e.Message.Split(" (Parameter", 2)[0]);
+                return false;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                BarmanLog.For("barman.wal_archiver").Error(e, "archive-wal failed for server {Server:l}", server.Name);
+                output.Error($"archive-wal failed for server '{server.Name}': {WalArchiver.Describe(e)}");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The archivers of a server in Barman's order: streaming first, then file archival. None on a passive node.</summary>
+    public static IReadOnlyList<WalSourceKind> Archivers(ServerConfig server)
+    {
+        if (server.Passive)
+            return [];
+        var list = new List<WalSourceKind>();
+        if (server.StreamingArchiver)
+            list.Add(WalSourceKind.Streaming);
+        if (server.Archiver)
+            list.Add(WalSourceKind.Incoming);
+        return list;
+    }
+}

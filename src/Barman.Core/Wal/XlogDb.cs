@@ -1,0 +1,116 @@
+using System.Text;
+using Barman.Core.Configuration;
+using Barman.Core.Logging;
+using Barman.Core.Os;
+
+namespace Barman.Core.Wal;
+
+/// <summary>
+/// A server's xlog.db, held under the blocking <c>.&lt;server&gt;-xlogdb.lock</c> for as long as this
+/// object lives: every read and write of the file goes through one of these.
+/// </summary>
+public sealed class XlogDb : IDisposable
+{
+    private readonly LockFile _lock;
+
+    private XlogDb(ServerConfig server, LockFile held)
+    {
+        Server = server;
+        _lock = held;
+    }
+
+    public ServerConfig Server { get; }
+    public string Path => Server.XlogdbFile;
+
+    /// <summary>Takes the xlogdb lock (waiting for it, cancellably).</summary>
+    public static async Task<XlogDb> LockAsync(ServerConfig server, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(server.LockDirectory);
+        var held = await LockFile.AcquireAsync(WalLayout.XlogdbLockPath(server), cancellationToken);
+        return new XlogDb(server, held);
+    }
+
+    /// <summary>All entries in file order (a missing file is empty; malformed lines are logged and skipped).</summary>
+    public static async Task<IReadOnlyList<XlogDbEntry>> ReadEntriesAsync(ServerConfig server, CancellationToken cancellationToken)
+    {
+        using var db = await LockAsync(server, cancellationToken);
+        return db.ReadEntries();
+    }
+
+    /// <summary>Sum of the archived sizes listed in xlog.db (the <c>wal size</c> figures).</summary>
+    public static async Task<long> TotalSizeAsync(ServerConfig server, CancellationToken cancellationToken) =>
+        (await ReadEntriesAsync(server, cancellationToken)).Sum(e => e.Size);
+
+    public IReadOnlyList<XlogDbEntry> ReadEntries()
+    {
+        var result = new List<XlogDbEntry>();
+        if (!File.Exists(Path))
+            return result;
+        var number = 0;
+        foreach (var line in File.ReadLines(Path, Encoding.UTF8))
+        {
+            number++;
+            if (line.Length == 0)
+                continue;
+            if (XlogDbEntry.TryParse(line) is { } entry)
+                result.Add(entry);
+            else
+                BarmanLog.For("barman.server").Warning("Skipping malformed line {Number} of {Path:l}: {Line:l}", number, Path, line);
+        }
+        return result;
+    }
+
+    /// <summary>Length of xlog.db in bytes and its inode (0, 0 when missing).</summary>
+    public (long Inode, long Length) Identity()
+    {
+        var status = FileCalls.Lstat(Path);
+        return (status?.Inode ?? 0, status?.Size ?? 0);
+    }
+
+    /// <summary>Creates an empty xlog.db (and its directory) durably if missing.</summary>
+    public void EnsureExists()
+    {
+        if (File.Exists(Path))
+            return;
+        var dir = System.IO.Path.GetDirectoryName(Path)!;
+        DurableFile.CreateDirectoryDurably(dir);
+        using (var fs = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite))
+            FileCalls.Fsync(fs.SafeFileHandle);
+        DurableFile.FsyncDirectory(dir);
+    }
+
+    /// <summary>Appends the lines in one write and fsyncs (a torn last line is first terminated).</summary>
+    public void Append(IEnumerable<XlogDbEntry> entries)
+    {
+        var text = new StringBuilder();
+        foreach (var entry in entries)
+            text.Append(entry.ToLine());
+        if (text.Length == 0)
+            return;
+        EnsureExists();
+        using var fs = new FileStream(Path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        if (fs.Length > 0)
+        {
+            fs.Position = fs.Length - 1;
+            if (fs.ReadByte() != '\n')
+                text.Insert(0, '\n');
+        }
+        fs.Position = fs.Length;
+        fs.Write(Encoding.UTF8.GetBytes(text.ToString()));
+        fs.Flush();
+        FileCalls.Fsync(fs.SafeFileHandle);
+    }
+
+    /// <summary>Cuts xlog.db back to <paramref name="length"/> bytes and fsyncs (undoing our own append).</summary>
+    public void Truncate(long length)
+    {
+        using var fs = new FileStream(Path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        if (fs.Length > length)
+        {
+            fs.SetLength(length);
+            FileCalls.Fsync(fs.SafeFileHandle);
+        }
+    }
+
+    public void Dispose() => _lock.Dispose();
+}
