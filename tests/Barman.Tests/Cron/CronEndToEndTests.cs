@@ -37,7 +37,7 @@ public sealed class CronEndToEndTests(PgCluster cluster, ITestOutputHelper log) 
                 if (pass == 1)
                 {
                     await home.WaitForReceiveWalAsync();
-                    Assert.True(await ProcInfo.WaitForAsync(() => SlotIsActive(home.Slot), TimeSpan.FromSeconds(30)));
+                    Assert.True(await home.WaitForSlotActiveAsync());
                     // the segment holding the server's position once the slot exists: everything from here on must arrive
                     first = await cluster.ScalarAsync<string>("select pg_walfile_name(pg_current_wal_lsn() + 1)");
                     log.WriteLine($"first segment after slot creation: {first}");
@@ -110,18 +110,6 @@ public sealed class CronEndToEndTests(PgCluster cluster, ITestOutputHelper log) 
 
     private static string ArchivePath(CronHome home, string segment) =>
         Path.Combine(home.Wals, segment[..16], segment);
-
-    private bool SlotIsActive(string slot)
-    {
-        try
-        {
-            return cluster.ScalarAsync<bool>($"select active from pg_replication_slots where slot_name = '{slot}'").GetAwaiter().GetResult();
-        }
-        catch (Npgsql.NpgsqlException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>Closes the current segment (retrying while the server restarts); returns its name.</summary>
     private async Task<string> SwitchAsync()

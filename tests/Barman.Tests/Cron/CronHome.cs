@@ -72,6 +72,26 @@ public sealed class CronHome : IAsyncDisposable
         return pid;
     }
 
+    /// <summary>Waits until this server's slot exists and a client streams from it.</summary>
+    public async Task<bool> WaitForSlotActiveAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (await _cluster.ScalarAsync<bool>($"select coalesce(bool_or(active), false) from pg_replication_slots where slot_name = '{Slot}'"))
+                    return true;
+            }
+            catch (Npgsql.NpgsqlException)
+            {
+                // the server may be restarting
+            }
+            await Task.Delay(100);
+        }
+        return false;
+    }
+
     /// <summary>The barman receive-wal processes of this config (children of cron, losers of races...).</summary>
     public IReadOnlyList<int> ReceiveWals() => ProcInfo.Matching(ConfigFile, "receive-wal");
 

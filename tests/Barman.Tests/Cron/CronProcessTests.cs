@@ -31,7 +31,7 @@ public sealed class CronProcessTests(PgCluster cluster) : IClassFixture<PgCluste
             Assert.Equal("/dev/null", ProcInfo.FdTarget(pid, fd));
 
         // create_slot = auto works through the spawned receive-wal
-        Assert.Equal(1L, await cluster.ScalarAsync<long>($"select count(*) from pg_replication_slots where slot_name = '{home.Slot}' and active"));
+        Assert.True(await home.WaitForSlotActiveAsync());
         Assert.Contains($"Creating replication slot '{home.Slot}'", home.Log());
         // the archive-wal child was spawned the same way (its argv is in the log at DEBUG)
         Assert.Contains($"BarmanSubProcess: {CliRunner.ExecutablePath} -c {home.ConfigFile} -q archive-wal pg", home.Log());
