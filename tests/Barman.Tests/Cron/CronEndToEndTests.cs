@@ -75,6 +75,8 @@ public sealed class CronEndToEndTests(PgCluster cluster, ITestOutputHelper log) 
                 archived = await ProcInfo.WaitForAsync(() => File.Exists(ArchivePath(home, last)), TimeSpan.FromSeconds(2));
             }
             Assert.True(archived, $"{last} never reached wals/; log:\n{home.Log()}");
+            // the file is renamed into wals/ before its xlog.db line is written: let archive-wal finish
+            Assert.True(await ProcInfo.WaitForAsync(() => LockFile.Holder(home.LockPath(LockKind.ArchiveWal)) is null, TimeSpan.FromSeconds(30)));
 
             stopWriter.Cancel();
             await writer;
