@@ -207,3 +207,16 @@ public sealed class CronCoreTests : IDisposable
         }
     }
 }
+
+public sealed class DetachedBarmanLauncherTests
+{
+    [Fact]
+    public void Refuses_to_spawn_from_a_process_that_is_not_barman()
+    {
+        using var home = new TempDir();
+        var global = new GlobalConfig { ConfigFile = home.Combine("barman.conf"), BarmanHome = home.Path, LockDirectory = home.Path };
+        var launcher = new DetachedBarmanLauncher(global.ConfigFile, keepDescriptors: false);
+        var e = Assert.Throws<InvalidOperationException>(() => launcher.Start("archive-wal", ServerConfig.WithDefaults("pg", global)));
+        Assert.Equal("cannot start archive-wal: this process is not the barman executable", e.Message);
+    }
+}
