@@ -170,6 +170,11 @@ public sealed class BarmanSession : IDisposable
     public IReadOnlyList<ServerConfig> GetServers(IEnumerable<string> names)
     {
         var list = names.ToList();
+        if (list.Contains("all") && list.Count > 1)
+        {
+            Output.Error("You cannot use 'all' with other server names");
+            return [];
+        }
         if (list.Count == 0 || list.Contains("all"))
             return [.. Config.Servers.OrderBy(s => s.Name, StringComparer.Ordinal)];
         var result = new List<ServerConfig>();

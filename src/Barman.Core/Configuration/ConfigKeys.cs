@@ -29,7 +29,7 @@ public static class ConfigKeys
             "Log line format (Python logging style). Barman 3.4 reads it but warns that it is an invalid option; we accept it silently.",
             (g, v) => g with { LogFormat = (string?)v }, g => Show(g.LogFormat)),
         G("configuration_files_directory", null,
-            "Directory whose `*.conf` (INI) and `*.toml` files are read after this file, in sorted order; they may not change [barman].",
+            "Directory whose `*.conf` (INI) and `*.toml` files are read after this file, in sorted order; they may not change [barman]. A relative path is relative to this file.",
             (g, v) => g with { ConfigurationFilesDirectory = (string?)v }, g => Show(g.ConfigurationFilesDirectory)),
     ];
 

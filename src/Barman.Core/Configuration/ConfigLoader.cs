@@ -18,7 +18,7 @@ public static class ConfigLoader
         var log = new List<ConfigLogMessage>();
         raw.Merge(ReadFile(fullPath));
         var reader = new SectionReader(raw);
-        IncludeDirectory(raw, reader, log);
+        IncludeDirectory(raw, reader, Path.GetDirectoryName(fullPath)!, log);
 
         var warnings = new List<string>();
         var global = ReadGlobal(raw, reader, fullPath, warnings);
@@ -83,12 +83,13 @@ public static class ConfigLoader
         reader.Get(reader.Raw.Find(RawConfig.GlobalSection), key, _ => null);
 
     // Barman's load_configuration_files_directory: *.conf (and our *.toml) regular files, sorted.
-    private static void IncludeDirectory(RawConfig raw, SectionReader reader, List<ConfigLogMessage> log)
+    private static void IncludeDirectory(RawConfig raw, SectionReader reader, string mainDirectory, List<ConfigLogMessage> log)
     {
         var directory = GlobalValue(reader, "configuration_files_directory");
         if (string.IsNullOrEmpty(directory))
             return;
-        var expanded = ExpandUser(directory);
+        // Ours: a relative directory is relative to the main file (Barman: to the current directory).
+        var expanded = Path.Combine(mainDirectory, ExpandUser(directory));
         if (!Directory.Exists(expanded))
         {
             log.Add(new(LogEventLevel.Warning, $"Ignoring the \"configuration_files_directory\" option as \"{directory}\" is not a directory"));

@@ -393,7 +393,7 @@ public sealed class WalArchiver
         {
             db.Truncate(xlogdbLength);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             _log.Error("Cannot truncate {Path:l} back to {Length} bytes: {Message:l}", db.Path, xlogdbLength, e.Message);
         }
@@ -481,7 +481,7 @@ public sealed class WalArchiver
     internal static string Describe(Exception? e) => e switch
     {
         null => "unknown error",
-        UnauthorizedAccessException u => u.InnerException?.Message is { } inner ? $"Permission denied ({inner})" : $"Permission denied ({u.Message})",
+        UnauthorizedAccessException u => u.InnerException?.Message is { } inner ? $"{u.Message} ({inner})" : u.Message,
         _ => e.Message,
     };
 }
