@@ -42,7 +42,7 @@ public static class ReceiveWalBackground
                     ReportChildFailure(server, output, errorFile, exitCode);
                     return null;
                 }
-                if (LockFile.Holder(lockPath) == pid && ProcessManager.ChildrenOf(pid).Count > 0)
+                if (LockFile.Holder(lockPath) == pid && ProcessManager.ChildrenOf(pid).Any(IsStreamingChild))
                     break;
             }
             output.Info($"Starting receive-wal for server {server.Name} in the background (pid {pid})");
@@ -52,6 +52,19 @@ public static class ReceiveWalBackground
         {
             // The child keeps writing to its (now unlinked) stderr; nobody reads it after this point.
             File.Delete(errorFile);
+        }
+    }
+
+    /// <summary>pg_receivewal itself (or setpriv about to exec it), not a <c>--version</c> probe.</summary>
+    private static bool IsStreamingChild(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0').Any(a => a.StartsWith("--directory=", StringComparison.Ordinal));
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 

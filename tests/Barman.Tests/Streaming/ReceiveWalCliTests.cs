@@ -55,8 +55,9 @@ public sealed class ReceiveWalCliTests(PgCluster pg) : IClassFixture<PgCluster>
     private static async Task<int> WaitStreaming(Process barman, PgCluster pg, string slot)
     {
         await StreamingHarness.Until(() => PgReceiveWalOf(barman.Id) is not null || barman.HasExited, "pg_receivewal child");
-        Assert.False(barman.HasExited, "receive-wal exited: " + await barman.StandardError.ReadToEndAsync());
-        await StreamingHarness.Until(() => pg.ScalarAsync<bool>($"select coalesce(bool_or(active), false) from pg_replication_slots where slot_name = '{slot}'").Result, "slot active");
+        if (barman.HasExited)
+            Assert.Fail("receive-wal exited: " + await barman.StandardError.ReadToEndAsync());
+        await StreamingHarness.Until(() => pg.ScalarAsync<bool>($"select coalesce(bool_or(active), false) from pg_replication_slots where slot_name = '{slot}'"), "slot active");
         return PgReceiveWalOf(barman.Id)!.Value;
     }
 
@@ -77,7 +78,7 @@ public sealed class ReceiveWalCliTests(PgCluster pg) : IClassFixture<PgCluster>
 
         var stop = await CliRunner.RunProcessAsync(s.Args("receive-wal", "--stop", "pg-2"));
         Assert.Equal((0, $"Stopped process receive-wal({barman.Id})\n"), (stop.ExitCode, stop.Out));
-        await barman.WaitForExitAsync();
+        await barman.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
         Assert.Equal(0, barman.ExitCode);
         var text = await stdout;
         Assert.StartsWith("Starting receive-wal for server pg-2\nCreating replication slot 'cli_pg2'\n", text);
@@ -101,7 +102,7 @@ public sealed class ReceiveWalCliTests(PgCluster pg) : IClassFixture<PgCluster>
         var stdout = barman.StandardOutput.ReadToEndAsync();
         var child = await WaitStreaming(barman, pg, "cli_pg");
         Posix.Kill(barman.Id, signal);
-        await barman.WaitForExitAsync();
+        await barman.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
         Assert.Equal(exitCode, barman.ExitCode);
         Assert.False(ProcessManager.IsRunning(child));
         Assert.Equal(signal == Posix.SIGINT, (await stdout).EndsWith("SIGINT received. Terminate gracefully.\n", StringComparison.Ordinal));
@@ -116,9 +117,9 @@ public sealed class ReceiveWalCliTests(PgCluster pg) : IClassFixture<PgCluster>
         using var barman = CliRunner.Start(s.Args("receive-wal", "pg"));
         var child = await WaitStreaming(barman, pg, "cli_pg");
         Posix.Kill(barman.Id, Posix.SIGKILL);
-        await barman.WaitForExitAsync();
+        await barman.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
         await StreamingHarness.Until(() => !ProcessManager.IsRunning(child), "pg_receivewal gone after SIGKILL of receive-wal", 20);
-        await StreamingHarness.Until(() => !pg.ScalarAsync<bool>("select coalesce(bool_or(active), false) from pg_replication_slots where slot_name = 'cli_pg'").Result, "slot released");
+        await StreamingHarness.Until(async () => !await pg.ScalarAsync<bool>("select coalesce(bool_or(active), false) from pg_replication_slots where slot_name = 'cli_pg'"), "slot released");
         await DropSlot("cli_pg");
     }
 

@@ -116,6 +116,17 @@ internal sealed class StreamingHarness : IDisposable
         }
     }
 
+    public static async Task Until(Func<Task<bool>> condition, string what, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("gave up waiting for: " + what);
+            await Task.Delay(50);
+        }
+    }
+
     public void Dispose() => Home.Dispose();
 
     internal sealed class Running
