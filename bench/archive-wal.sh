@@ -51,11 +51,11 @@ for ((r = 0; r < 5; r++)); do
   startup+=("$(echo "($end - $start) / 1000000000" | bc -l)")
 done
 printf 'barman --version (start-up floor): %.3f s   load: %s\n' "$(printf '%s\n' "${startup[@]}" | median)" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-6s %5s %9s %9s %9s %8s %9s\n' mode N seconds seg/s MB/s RSS_MB ratio
+printf '%-6s %5s %9s %9s %9s %8s %9s %9s %9s\n' mode N seconds seg/s MB/s RSS_MB ratio cpu_s MB/cpu_s
 for n in $NS; do
   for mode in $MODES; do
     config "$mode"
-    secs=(); rss=(); ratio=
+    secs=(); rss=(); cpu=(); ratio=
     for ((r = 0; r < REPS; r++)); do
       fill "$n"
       start=$(date +%s%N)
@@ -63,12 +63,13 @@ for n in $NS; do
       end=$(date +%s%N)
       secs+=("$(echo "($end - $start) / 1000000000" | bc -l)")
       rss+=("$(awk -F: '/Maximum resident set size/ { print $2 / 1024 }' "$WORK/time.txt")")
+      cpu+=("$(awk -F: '/User time|System time/ { s += $2 } END { print s }' "$WORK/time.txt")")
       archived=$(wc -l < "$HOME_DIR/pg/wals/xlog.db")
       [ "$archived" = "$n" ] || { echo "archived $archived of $n" >&2; exit 1; }
       ratio=$(awk -v n="$n" '{ s += $2 } END { printf "%.3f", n * 16777216 / s }' "$HOME_DIR/pg/wals/xlog.db")
     done
-    s=$(printf '%s\n' "${secs[@]}" | median); m=$(printf '%s\n' "${rss[@]}" | median)
-    printf '%-6s %5d %9.3f %9.0f %9.0f %8.1f %9s\n' "$mode" "$n" "$s" "$(echo "$n / $s" | bc -l)" "$(echo "$n * 16.777216 / $s" | bc -l)" "$m" "$ratio"
+    s=$(printf '%s\n' "${secs[@]}" | median); m=$(printf '%s\n' "${rss[@]}" | median); c=$(printf '%s\n' "${cpu[@]}" | median)
+    printf '%-6s %5d %9.3f %9.0f %9.0f %8.1f %9s %9.2f %9.0f\n' "$mode" "$n" "$s" "$(echo "$n / $s" | bc -l)" "$(echo "$n * 16.777216 / $s" | bc -l)" "$m" "$ratio" "$c" "$(echo "$n * 16.777216 / ($c + 0.0001)" | bc -l)"
   done
   # floor: fsync each (clean) file, rename all, fsync both directories; then one syncfs
   fill "$n"

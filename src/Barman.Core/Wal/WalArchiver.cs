@@ -106,7 +106,7 @@ public sealed class WalArchiver
     /// Files per commit: with compression a few per core (so a crash loses little work and cores
     /// stay busy); without, large chunks (renames are cheap, fsyncs are per chunk).
     /// </summary>
-    private int ChunkSize() => _compressor is null && _kind == WalSourceKind.Streaming ? 1024 : Math.Max(4, _parallelism * 4);
+    private int ChunkSize() => _compressor is null ? 1024 : Math.Max(4, _parallelism * 4);
 
     private sealed class RunState(int runSize, string stamp)
     {
