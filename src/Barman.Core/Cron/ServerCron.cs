@@ -17,13 +17,14 @@ public sealed class ServerCron(ServerConfig server, IOutput output, IBarmanChild
     public const string ReceiveWalVerb = "receive-wal";
 
     private readonly Serilog.ILogger _log = BarmanLog.For("barman.server");
+    /// <summary>The lock file being opened, for Barman's permission-denied message.</summary>
+    private string _lockPath = "";
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var cronLockPath = LockFile.PathFor(server.LockDirectory, server.Name, LockKind.Cron);
         try
         {
-            using var cronLock = AcquireCronLock(cronLockPath);
+            using var cronLock = AcquireCronLock(LockFile.PathFor(server.LockDirectory, server.Name, LockKind.Cron));
             if (cronLock is null)
             {
                 output.Info($"Another cron process is already running on server {server.Name}. Skipping to the next server");
@@ -39,11 +40,11 @@ public sealed class ServerCron(ServerConfig server, IOutput output, IBarmanChild
             if (server.StreamingArchiver)
                 StartReceiveWal();
             else
-                await ProcessManager.StopReceiveWalAsync(server, output, failIfNotPresent: false, cancellationToken);
+                await StopReceiveWalAsync(cancellationToken);
         }
         catch (UnauthorizedAccessException)
         {
-            output.Error($"Permission denied, unable to access '{cronLockPath}'");
+            output.Error($"Permission denied, unable to access '{_lockPath}'");
         }
         catch (IOException e)
         {
@@ -53,6 +54,7 @@ public sealed class ServerCron(ServerConfig server, IOutput output, IBarmanChild
 
     private LockFile? AcquireCronLock(string path)
     {
+        _lockPath = path;
         try
         {
             return LockFile.TryAcquire(path);
@@ -89,10 +91,20 @@ public sealed class ServerCron(ServerConfig server, IOutput output, IBarmanChild
         launcher.Start(ReceiveWalVerb, server);
     }
 
+    /// <summary>streaming_archiver is off: stop this server's receive-wal if one runs (silent otherwise).</summary>
+    private async Task StopReceiveWalAsync(CancellationToken cancellationToken)
+    {
+        _lockPath = LockFile.PathFor(server.LockDirectory, server.Name, LockKind.ReceiveWal);
+        await ProcessManager.StopReceiveWalAsync(server, output, failIfNotPresent: false, cancellationToken);
+    }
+
     /// <summary>
     /// Probes a lock without taking it (and without writing our PID into it, unlike Barman's
     /// acquire-and-release): a concurrent <c>check</c> never reads cron's short-lived PID.
     /// </summary>
-    private bool IsHeld(LockKind kind) =>
-        LockFile.Holder(LockFile.PathFor(server.LockDirectory, server.Name, kind)) is not null;
+    private bool IsHeld(LockKind kind)
+    {
+        _lockPath = LockFile.PathFor(server.LockDirectory, server.Name, kind);
+        return LockFile.Holder(_lockPath) is not null;
+    }
 }

@@ -97,6 +97,18 @@ public sealed class CronCoreTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unreadable_lock_is_barmans_permission_denied_error_and_the_next_server_runs()
+    {
+        var cronLock = LockFile.PathFor(_home.Path, "a", LockKind.Cron);
+        Directory.CreateDirectory(cronLock);
+        var code = await RunAsync(Server("a"), Server("b"));
+        Assert.Equal(1, code);
+        Assert.Equal($"ERROR: Permission denied, unable to access '{cronLock}'\n", _err.ToString());
+        Assert.Equal("Starting WAL archiving for server b\nStarting streaming archiver for server b\n", _out.ToString());
+        Assert.Equal(["archive-wal b", "receive-wal b"], _launcher.Started);
+    }
+
+    [Fact]
     public async Task Busy_cron_lock_skips_the_server_without_starting_anything()
     {
         using var holder = LockHolder.Hold(_home.Path, "pg", LockKind.Cron);
