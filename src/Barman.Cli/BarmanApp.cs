@@ -57,5 +57,6 @@ public static class BarmanApp
         StatusCommand.Build(runner),
         ReplicationStatusCommand.Build(runner),
         SwitchWalCommand.Build(runner),
+        CronCommand.Build(runner),
     ];
 }
