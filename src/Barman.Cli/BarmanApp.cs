@@ -50,8 +50,12 @@ public static class BarmanApp
     private static IEnumerable<Command> Verbs(VerbRunner runner) =>
     [
         ListServersCommand.Build(runner),
+        ReceiveWalCommand.Build(runner),
         ShowServersCommand.Build(runner),
         ArchiveWalCommand.Build(runner),
-        ReceiveWalCommand.Build(runner),
+        CheckCommand.Build(runner),
+        StatusCommand.Build(runner),
+        ReplicationStatusCommand.Build(runner),
+        SwitchWalCommand.Build(runner),
     ];
 }

@@ -1,0 +1,62 @@
+using Barman.Core.Postgres;
+
+namespace Barman.Core.Checks;
+
+/// <summary>The configured slot as <c>pg_replication_slots</c> shows it, with what it retains on the server.</summary>
+public sealed record SlotFacts(
+    string Name,
+    bool Active,
+    string? RestartLsn,
+    string? WalStatus,
+    long? SafeWalSize,
+    long? RetainedBytes);
+
+/// <summary>WAL archiving statistics (<c>pg_stat_archiver</c>), for the file archiver.</summary>
+public sealed record ArchiverFacts(
+    string? ArchiveMode,
+    string? ArchiveCommand,
+    bool? IsArchiving,
+    string? LastArchivedWal,
+    DateTime? LastArchivedTime,
+    long? FailedCount,
+    string? LastFailedWal,
+    DateTime? LastFailedTime,
+    double? ArchivedWalsPerSecond);
+
+/// <summary>The WAL streamer connected to the server on behalf of this server's receive-wal.</summary>
+public sealed record StreamerFacts(string? FlushLsn, long? FlushLagBytes);
+
+/// <summary>
+/// What the normal (SQL) connection says about the server (Barman's remote status). When the
+/// server could not be reached, <see cref="Version"/> is null and every other field is unset.
+/// </summary>
+public sealed record PostgresFacts
+{
+    public static readonly PostgresFacts Unreachable = new();
+
+    public PgVersion? Version { get; init; }
+    public bool IsSuperuser { get; init; }
+    /// <summary>Null when the privilege query itself failed (Barman then prints no item).</summary>
+    public bool? HasBackupPrivileges { get; init; }
+    public string? WalLevel { get; init; }
+    public bool IsInRecovery { get; init; }
+    public string? SystemId { get; init; }
+    public string? DataDirectory { get; init; }
+    public long? CurrentSize { get; init; }
+    public string? CurrentLsn { get; init; }
+    public string? CurrentWalFile { get; init; }
+    public long? WalSegmentSize { get; init; }
+    /// <summary>Null when no slot_name is configured or the slot does not exist.</summary>
+    public SlotFacts? Slot { get; init; }
+    public ArchiverFacts? Archiver { get; init; }
+    /// <summary>The receive-wal walsender, when one is connected.</summary>
+    public StreamerFacts? Streamer { get; init; }
+
+    public bool Reachable => Version is not null;
+}
+
+/// <summary>What the replication connection says (IDENTIFY_SYSTEM), or why it could not be opened.</summary>
+public sealed record StreamingFacts(bool Connected, string? Error, string? SystemId, PgVersion? Version, uint? Timeline)
+{
+    public static StreamingFacts Failed(string error) => new(false, error, null, null, null);
+}
