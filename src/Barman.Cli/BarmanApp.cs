@@ -50,6 +50,7 @@ public static class BarmanApp
     private static IEnumerable<Command> Verbs(VerbRunner runner) =>
     [
         ListServersCommand.Build(runner),
+        CronCommand.Build(runner),
         ReceiveWalCommand.Build(runner),
         ShowServersCommand.Build(runner),
         ArchiveWalCommand.Build(runner),

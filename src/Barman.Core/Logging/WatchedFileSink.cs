@@ -14,8 +14,8 @@ public sealed class WatchedFileSink : ILogEventSink, IDisposable
     private readonly string _path;
     private readonly ITextFormatter _formatter;
     private readonly Lock _gate = new();
-    private FileStream? _stream;
-    private StreamWriter? _writer;
+    private readonly StringWriter _buffer = new() { NewLine = "\n" };
+    private Microsoft.Win32.SafeHandles.SafeFileHandle? _handle;
     private (long Device, long Inode) _identity;
 
     public WatchedFileSink(string path, ITextFormatter formatter)
@@ -30,8 +30,7 @@ public sealed class WatchedFileSink : ILogEventSink, IDisposable
 
     private void Open()
     {
-        _stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-        _writer = new StreamWriter(_stream, new UTF8Encoding(false)) { AutoFlush = false };
+        _handle = Os.Posix.OpenForAppend(_path);
         _identity = Os.Posix.FileIdentity(_path) ?? default;
     }
 
@@ -42,11 +41,14 @@ public sealed class WatchedFileSink : ILogEventSink, IDisposable
             var now = Os.Posix.FileIdentity(_path);
             if (now is null || now.Value != _identity)
             {
-                _writer?.Dispose();
+                _handle?.Dispose();
                 Open();
             }
-            _formatter.Format(logEvent, _writer!);
-            _writer!.Flush();
+            // One write per event on an O_APPEND descriptor: lines of concurrent barman processes
+            // (cron's children) interleave whole, never overwrite each other.
+            _buffer.GetStringBuilder().Clear();
+            _formatter.Format(logEvent, _buffer);
+            RandomAccess.Write(_handle!, Encoding.UTF8.GetBytes(_buffer.ToString()), 0);
         }
     }
 
@@ -54,8 +56,8 @@ public sealed class WatchedFileSink : ILogEventSink, IDisposable
     {
         lock (_gate)
         {
-            _writer?.Dispose();
-            _writer = null;
+            _handle?.Dispose();
+            _handle = null;
         }
     }
 }

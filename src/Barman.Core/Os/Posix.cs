@@ -9,6 +9,10 @@ public static partial class Posix
     public const int ESRCH = 3, EINTR = 4, EACCES = 13, EAGAIN = 11, EPERM = 1;
     private const int LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
     private const int O_RDONLY = 0, O_DIRECTORY = 0x10000, O_CLOEXEC = 0x80000;
+    private const int O_WRONLY = 1, O_CREAT = 0x40, O_APPEND = 0x400;
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int open(string path, int flags, uint mode);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int flock(int fd, int operation);
@@ -94,6 +98,23 @@ public static partial class Posix
         {
             close(fd);
         }
+    }
+
+    /// <summary>
+    /// Opens a file for appending with a real O_APPEND (.NET's FileMode.Append only seeks to the end
+    /// once, so several processes sharing a log file would overwrite each other's lines). With O_APPEND
+    /// every write lands at the current end, as with Python's logging in mode 'a'.
+    /// </summary>
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle OpenForAppend(string path)
+    {
+        var fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0x1B6 /* 0666, minus umask */);
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            var message = $"cannot open '{path}': {Marshal.GetPInvokeErrorMessage(errno)}";
+            throw errno == EACCES ? new UnauthorizedAccessException(message) : new IOException(message, errno);
+        }
+        return new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
     }
 
     /// <summary>Sends a signal; returns false when the process does not exist (ESRCH).</summary>

@@ -1,0 +1,51 @@
+using Barman.Core.Configuration;
+using Barman.Core.Logging;
+using Barman.Core.Output;
+
+namespace Barman.Core.Cron;
+
+/// <summary>
+/// <c>barman cron</c>: what the system's cron runs every minute. Skips inactive and disabled
+/// servers, then runs <see cref="ServerCron"/> for the others in name order; an unexpected failure
+/// on one server is reported and the next server still runs. Never waits for the children.
+/// </summary>
+public static class CronCommand
+{
+    public static Task RunAsync(BarmanConfig config, IOutput output, CronOptions options, CancellationToken cancellationToken) =>
+        RunAsync(config, output, new DetachedBarmanLauncher(config.Global.ConfigFile, options.KeepDescriptors), cancellationToken);
+
+    public static async Task RunAsync(BarmanConfig config, IOutput output, IBarmanChildLauncher launcher, CancellationToken cancellationToken)
+    {
+        // Barman's get_server_list(skip_inactive, skip_disabled) prints every skip before any server runs.
+        var servers = new List<ServerConfig>();
+        foreach (var server in config.Servers.OrderBy(s => s.Name, StringComparer.Ordinal))
+        {
+            if (!server.Active)
+                output.Info($"Skipping inactive server '{server.Name}'");
+            else if (server.Disabled)
+                output.Info($"Skipping temporarily disabled server '{server.Name}'");
+            else
+                servers.Add(server);
+        }
+
+        var serverOutput = output.ForLogger("barman.server");
+        foreach (var server in servers)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await new ServerCron(server, serverOutput, launcher).RunAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception e)
+            {
+                // Protects the other servers from a failure on this one (Barman: same message).
+                BarmanLog.For("barman.cli").Error(e, "Unable to run cron on server '{Server:l}'", server.Name);
+                output.Exception($"Unable to run cron on server '{server.Name}', please look in the barman log file for more details.");
+            }
+        }
+    }
+}

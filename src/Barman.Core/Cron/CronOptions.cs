@@ -1,0 +1,5 @@
+namespace Barman.Core.Cron;
+
+/// <summary>Options of <c>barman cron</c>.</summary>
+/// <param name="KeepDescriptors">children keep cron's stdout/stderr instead of /dev/null.</param>
+public sealed record CronOptions(bool KeepDescriptors = false);
