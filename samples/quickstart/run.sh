@@ -37,6 +37,7 @@ wait_until() {
 # pg_receivewal `--directory=DIR/...`, the postmaster `-D DIR/data`).
 pids_under() {
   local dir=$1 p arg args
+  [ -n "$dir" ] || return 0
   for p in /proc/[0-9]*; do
     [ "${p#/proc/}" != "$$" ] || continue
     mapfile -d '' args 2>/dev/null < "$p/cmdline" || continue
@@ -44,6 +45,7 @@ pids_under() {
       if [[ $arg == *"$dir/"* ]]; then echo "${p#/proc/}"; break; fi
     done
   done
+  return 0
 }
 
 # --- prerequisites --------------------------------------------------------------------------
@@ -66,16 +68,12 @@ fi
 BARMAN_BIN=$(cd "$(dirname "$BARMAN_BIN")" && pwd)/$(basename "$BARMAN_BIN")
 
 # --- temporary directories and cleanup ------------------------------------------------------
-cd /tmp   # initdb/pg_ctl as postgres must be able to enter the working directory
-if [ "$(id -u)" = 0 ]; then work=$(runuser -u postgres -- mktemp -d /tmp/barman-quickstart-pg.XXXXXX)
-else work=$(mktemp -d /tmp/barman-quickstart-pg.XXXXXX); fi
-home=$(mktemp -d /tmp/barman-quickstart-home.XXXXXX)
-pgdata="$work/data"
-
+work='' home='' pgdata=''
 cleanup() {
   local rc=$? pids _
   trap '' INT TERM   # a second Ctrl-C must not interrupt the cleanup
   set +e
+  [ -n "$work$home" ] || exit "$rc"
   step "Cleaning up: stopping receive-wal, PostgreSQL; removing the temporary directories"
   if [ -f "$home/barman.toml" ]; then
     "$BARMAN_BIN" -c "$home/barman.toml" -q receive-wal --stop pg >/dev/null 2>&1
@@ -92,7 +90,7 @@ cleanup() {
   fi
   pids=$(pids_under "$work"); [ -z "$pids" ] || kill -KILL $pids 2>/dev/null
   if [ -n "${KEEP:-}" ]; then say "kept: $home (barman) and $work (PostgreSQL)"
-  else rm -rf "$work" "$home"; fi
+  else rm -rf ${work:+"$work"} ${home:+"$home"}; fi
   say "left running: $( { pids_under "$home"; pids_under "$work"; } | wc -l) processes"
   if [ "$rc" = 0 ]; then step "Quickstart finished in ${SECONDS}s"; else step "Quickstart FAILED (exit $rc) after ${SECONDS}s"; fi
   exit "$rc"
@@ -100,6 +98,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+cd /tmp   # initdb/pg_ctl as postgres must be able to enter the working directory
+if [ "$(id -u)" = 0 ]; then work=$(runuser -u postgres -- mktemp -d /tmp/barman-quickstart-pg.XXXXXX)
+else work=$(mktemp -d /tmp/barman-quickstart-pg.XXXXXX); fi
+home=$(mktemp -d /tmp/barman-quickstart-home.XXXXXX)
+pgdata="$work/data"
 
 say "barman:      $BARMAN_BIN" "barman_home: $home" "PostgreSQL:  $work"
 
