@@ -50,13 +50,13 @@ public static class BarmanApp
     private static IEnumerable<Command> Verbs(VerbRunner runner) =>
     [
         ListServersCommand.Build(runner),
+        CronCommand.Build(runner),
+        ReceiveWalCommand.Build(runner),
         ShowServersCommand.Build(runner),
         ArchiveWalCommand.Build(runner),
-        ReceiveWalCommand.Build(runner),
         CheckCommand.Build(runner),
         StatusCommand.Build(runner),
         ReplicationStatusCommand.Build(runner),
         SwitchWalCommand.Build(runner),
-        CronCommand.Build(runner),
     ];
 }
