@@ -4,12 +4,9 @@
 # Needs hyperfine (apt-get install -y hyperfine). Prints hyperfine's table; figures go to docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=${1:-}
-if [ -z "$bin" ]; then
-  dotnet publish src/Barman.Cli -c Release -o out >/dev/null
-  bin=out/barman
-fi
-command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
+. bench/lib.sh
+bin=$(barman_binary "${1:-}")
+need_hyperfine
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat > "$work/barman.toml" <<TOML

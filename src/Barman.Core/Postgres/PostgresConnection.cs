@@ -22,19 +22,8 @@ public sealed class PostgresConnection : IAsyncDisposable
     /// <exception cref="NpgsqlException">the server cannot be reached or refuses us.</exception>
     public static async Task<PostgresConnection> OpenAsync(string conninfo, TimeSpan timeout, CancellationToken cancellationToken, string applicationName = "barman")
     {
-        var connectionString = Conninfo.Parse(conninfo).ToNpgsqlConnectionString(applicationName, (int)Math.Ceiling(timeout.TotalSeconds));
-        var connection = new NpgsqlConnection(connectionString);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
-        try
-        {
-            await connection.OpenAsync(cts.Token);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
+        var connection = await BoundedOpen.OpenAsync(
+            conninfo, timeout, applicationName, cs => new NpgsqlConnection(cs), (c, ct) => c.OpenAsync(ct), cancellationToken);
         return new PostgresConnection(connection);
     }
 

@@ -22,19 +22,8 @@ public sealed class StreamingConnection : IAsyncDisposable
     /// <exception cref="NpgsqlException">the server cannot be reached or refuses the replication connection.</exception>
     public static async Task<StreamingConnection> OpenAsync(string conninfo, TimeSpan timeout, CancellationToken cancellationToken, string applicationName = "barman_streaming")
     {
-        var connectionString = Conninfo.Parse(conninfo).ToNpgsqlConnectionString(applicationName, (int)Math.Ceiling(timeout.TotalSeconds));
-        var connection = new PhysicalReplicationConnection(connectionString);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
-        try
-        {
-            await connection.Open(cts.Token);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
+        var connection = await BoundedOpen.OpenAsync(
+            conninfo, timeout, applicationName, cs => new PhysicalReplicationConnection(cs), (c, ct) => c.Open(ct), cancellationToken);
         return new StreamingConnection(connection);
     }
 
