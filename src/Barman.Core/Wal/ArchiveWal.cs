@@ -16,7 +16,8 @@ public static class ArchiveWal
     /// One archiving pass. Returns false if an error was reported (the exit code follows the output's
     /// error flag). "Another archive-wal process is already running" is info and returns true, as in Barman.
     /// </summary>
-    public static async Task<bool> RunAsync(ServerConfig server, IOutput output, bool verbose, CancellationToken cancellationToken)
+    /// <param name="hookRetry">how retry hook scripts are retried (Barman's timings by default)</param>
+    public static async Task<bool> RunAsync(ServerConfig server, IOutput output, bool verbose, CancellationToken cancellationToken, HookRetryPolicy? hookRetry = null)
     {
         output.Debug($"Starting archive-wal for server {server.Name}");
         var lockPath = WalLayout.ArchiveWalLockPath(server);
@@ -43,7 +44,7 @@ public static class ArchiveWal
                 await ArchiveRecovery.RecoverAsync(server, cancellationToken);
                 foreach (var kind in Archivers(server))
                 {
-                    if (!await new WalArchiver(server, output, kind).ArchiveAsync(verbose, cancellationToken))
+                    if (!await new WalArchiver(server, output, kind, hookRetry: hookRetry).ArchiveAsync(verbose, cancellationToken))
                         return false;
                 }
             }

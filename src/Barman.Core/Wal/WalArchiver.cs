@@ -33,14 +33,17 @@ public sealed class WalArchiver
     private readonly ICompressor? _compressor;
     private readonly ILogger _log = BarmanLog.For("barman.wal_archiver");
     private readonly int _parallelism;
+    private readonly ArchiveHooks? _hooks;
 
-    public WalArchiver(ServerConfig server, IOutput output, WalSourceKind kind, int? parallelism = null)
+    /// <param name="hookRetry">how retry hook scripts are retried (Barman's timings by default)</param>
+    public WalArchiver(ServerConfig server, IOutput output, WalSourceKind kind, int? parallelism = null, HookRetryPolicy? hookRetry = null)
     {
         _server = server;
         _output = output;
         _kind = kind;
         _compressor = Compressors.Get(server.Compression);
         _parallelism = Math.Max(1, parallelism ?? Environment.ProcessorCount);
+        _hooks = ArchiveHooks.For(server, hookRetry ?? HookRetryPolicy.Barman);
     }
 
     /// <summary>Barman's archiver name as printed: <c>streaming</c> or <c>file archival</c>.</summary>
@@ -83,11 +86,16 @@ public sealed class WalArchiver
         {
             if (state.Processed == 0 && !verbose)
                 _output.Info(header, log: false);
-            if (!await ArchiveChunkAsync(chunk, state, cancellationToken))
+            // Pre hooks run for the whole chunk before it is prepared; an ABORT_STOP cuts the chunk there.
+            var abort = _hooks is null ? null : await _hooks.RunPreAsync(chunk, _kind == WalSourceKind.Incoming, cancellationToken);
+            var run = abort is null ? chunk : chunk[..abort.Index];
+            if (run.Length > 0 && !await ArchiveChunkAsync(run, state, cancellationToken))
             {
                 ok = false;
                 break;
             }
+            if (abort is not null)
+                return await AbortedAsync(chunk[abort.Index], abort, state, cancellationToken);
         }
         if (!ok)
             return false;
@@ -255,11 +263,45 @@ public sealed class WalArchiver
             CrashPoint.Hit("journal-removed");
         }
 
+        if (_hooks is not null)
+            await RunPostHooksAsync(items, renamed, failed, cancellationToken);
         if (failed is not null)
         {
             _output.Error($"Unable to archive WAL file '{failed.Source.Path}' for server '{_server.Name}': {Describe(failed.Error)}");
             return false;
         }
+        return true;
+    }
+
+    /// <summary>
+    /// The post hooks of a committed chunk, in order, each seeing its durable archive file and xlog.db line.
+    /// Files after a failed one had their pre hooks run: they get their post hooks too, with the failure.
+    /// </summary>
+    private async Task RunPostHooksAsync(Item[] items, List<Item> renamed, Item? failed, CancellationToken cancellationToken)
+    {
+        foreach (var item in items)
+        {
+            var error = item.Outcome switch
+            {
+                _ when renamed.Contains(item) => null,
+                Outcome.MatchingDuplicate or Outcome.Duplicate => _hooks!.DuplicateError(item.Source, item.Outcome == Outcome.MatchingDuplicate),
+                _ => Describe(failed?.Error),
+            };
+            await _hooks!.RunPostAsync(item.Source, item.Destination, error is null ? (item.Size, item.Compression) : null, error, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A pre_archive_retry_script asked to stop at <paramref name="source"/>: Barman reports the file,
+    /// runs its post hooks and ends this archiver's run (unknown objects stay, exit code unchanged).
+    /// </summary>
+    private async Task<bool> AbortedAsync(WalSource source, HookAbort abort, RunState state, CancellationToken cancellationToken)
+    {
+        state.Processed++;
+        _output.Info("\t" + source.Name, log: false);
+        _log.Information("Archiving segment {Index} of {Run} from {Archiver:l}: {Server:l}/{Name:l}", state.Processed, state.RunSize, Name, _server.Name, source.Name);
+        await _hooks!.RunPostAsync(source, WalLayout.ArchivePath(_server, source.Name), null, abort.Reason, cancellationToken);
+        _log.Warning("Archiving of {Server:l}/{Name:l} aborted by pre_archive_retry_script.Reason: {Reason:l}", _server.Name, source.Name, abort.Reason);
         return true;
     }
 
