@@ -55,12 +55,12 @@ public sealed class ArchiveHarness : IDisposable
 
     public static string Seg(uint tli, ulong segno) => Lsn.SegmentFileName(tli, segno, 16L << 20);
 
-    public async Task<CliResult> RunAsync(bool verbose = true)
+    public async Task<CliResult> RunAsync(bool verbose = true, HookRetryPolicy? hookRetry = null, CancellationToken cancellationToken = default)
     {
         using var stdout = new StringWriter { NewLine = "\n" };
         using var stderr = new StringWriter { NewLine = "\n" };
         var output = new ConsoleOutput(stdout, stderr, new OutputOptions());
-        await Core.Wal.ArchiveWal.RunAsync(Server, output, verbose, CancellationToken.None);
+        await Core.Wal.ArchiveWal.RunAsync(Server, output, verbose, cancellationToken, hookRetry);
         return new CliResult(output.Close(), stdout.ToString(), stderr.ToString());
     }
 
