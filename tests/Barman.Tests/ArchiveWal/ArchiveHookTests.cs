@@ -11,6 +11,13 @@ public sealed class ArchiveHookTests
 {
     private static string Mtime(string path) => PythonFloat.Format(FileCalls.Lstat(path)!.Value.PythonMtime);
 
+    /// <summary>Segments 1..<paramref name="count"/> in streaming/: all but the newest get archived.</summary>
+    private static void Queue(ArchiveHarness h, int count)
+    {
+        for (var i = 1UL; i <= (ulong)count; i++)
+            h.Put(h.Streaming, Seg(1, i));
+    }
+
     [Fact]
     public async Task Pre_and_post_hooks_get_Barmans_environment_in_order()
     {
@@ -140,8 +147,7 @@ public sealed class ArchiveHookTests
     {
         using var h = new ArchiveHarness();
         using var hooks = new HookRecorder(h);
-        h.Put(h.Streaming, Seg(1, 1));
-        h.Put(h.Streaming, Seg(1, 2));
+        Queue(h, 2);
         hooks.Exit("preretry", 1, 2, 0);
         hooks.Exit("postretry", 5);
 
@@ -160,8 +166,7 @@ public sealed class ArchiveHookTests
     {
         using var h = new ArchiveHarness();
         using var hooks = new HookRecorder(h);
-        h.Put(h.Streaming, Seg(1, 1));
-        h.Put(h.Streaming, Seg(1, 2));
+        Queue(h, 2);
         hooks.Exit("preretry", 62);
 
         await h.RunAsync(hookRetry: HookRecorder.Fast);
@@ -176,8 +181,7 @@ public sealed class ArchiveHookTests
     {
         using var h = new ArchiveHarness(s => s with { Archiver = true });
         using var hooks = new HookRecorder(h);
-        for (var i = 1UL; i <= 4; i++)
-            h.Put(h.Streaming, Seg(1, i));
+        Queue(h, 4);
         h.Put(h.Streaming, "junk.txt");
         h.Put(h.Incoming, Seg(1, 9));
         hooks.Exit("preretry", 0, 63);
@@ -216,9 +220,7 @@ public sealed class ArchiveHookTests
     {
         using var h = new ArchiveHarness();
         using var hooks = new HookRecorder(h);
-        h.Put(h.Streaming, Seg(1, 1));
-        h.Put(h.Streaming, Seg(1, 2));
-        h.Put(h.Streaming, Seg(1, 3));
+        Queue(h, 3);
         hooks.Exit("postretry", 63);
 
         await h.RunAsync(hookRetry: HookRecorder.Fast);
@@ -233,9 +235,7 @@ public sealed class ArchiveHookTests
     {
         using var h = new ArchiveHarness();
         using var hooks = new HookRecorder(h);
-        h.Put(h.Streaming, Seg(1, 1));
-        h.Put(h.Streaming, Seg(1, 2));
-        h.Put(h.Streaming, Seg(1, 3));
+        Queue(h, 3);
         hooks.Exit("pre", 3, 3);
         hooks.Exit("post", 4);
 
@@ -259,8 +259,7 @@ public sealed class ArchiveHookTests
         Directory.CreateDirectory(bin);
         File.WriteAllText(Path.Combine(bin, "hooked-tool"), $"#!/bin/sh\nexec {hooks.Script} tool\n");
         File.SetUnixFileMode(Path.Combine(bin, "hooked-tool"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        h.Put(h.Streaming, Seg(1, 1));
-        h.Put(h.Streaming, Seg(1, 2));
+        Queue(h, 2);
 
         await h.RunAsync(hookRetry: HookRecorder.Fast);
 
@@ -275,9 +274,7 @@ public sealed class ArchiveHookTests
     {
         using var h = new ArchiveHarness(s => s with { Compression = "gzip" });
         using var hooks = new HookRecorder(h);
-        h.Put(h.Streaming, Seg(1, 1));
-        h.Put(h.Streaming, Seg(1, 2));
-        h.Put(h.Streaming, Seg(1, 3));
+        Queue(h, 3);
         hooks.Exit("preretry", [.. Enumerable.Repeat(1, 1000)]);
         using var cts = new CancellationTokenSource();
         var slow = new HookRetryPolicy(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5));
