@@ -112,9 +112,18 @@ public sealed class WalArchiver
 
     /// <summary>
     /// Files per commit: with compression a few per core (so a crash loses little work and cores
-    /// stay busy); without, large chunks (renames are cheap, fsyncs are per chunk).
+    /// stay busy); without, large chunks (renames are cheap, fsyncs are per chunk). With hook scripts
+    /// a chunk's pre hooks all run before any of its files is archived, so chunks shrink to what the
+    /// cores compress at once, and without compression to one file: Barman's per-file order, and a
+    /// slow retry hook never holds back archived files.
     /// </summary>
-    private int ChunkSize() => _compressor is null ? 1024 : Math.Max(4, _parallelism * 4);
+    private int ChunkSize() => (_hooks, _compressor) switch
+    {
+        (null, null) => 1024,
+        (null, _) => Math.Max(4, _parallelism * 4),
+        (_, null) => 1,
+        _ => _parallelism,
+    };
 
     private sealed class RunState(int runSize, string stamp)
     {
@@ -181,9 +190,7 @@ public sealed class WalArchiver
         Item? failed = null;
         foreach (var item in items)
         {
-            state.Processed++;
-            _output.Info("\t" + item.Source.Name, log: false);
-            _log.Information("Archiving segment {Index} of {Run} from {Archiver:l}: {Server:l}/{Name:l}", state.Processed, state.RunSize, Name, _server.Name, item.Source.Name);
+            Announce(item.Source, state);
             try
             {
                 switch (item.Outcome)
@@ -297,12 +304,18 @@ public sealed class WalArchiver
     /// </summary>
     private async Task<bool> AbortedAsync(WalSource source, HookAbort abort, RunState state, CancellationToken cancellationToken)
     {
-        state.Processed++;
-        _output.Info("\t" + source.Name, log: false);
-        _log.Information("Archiving segment {Index} of {Run} from {Archiver:l}: {Server:l}/{Name:l}", state.Processed, state.RunSize, Name, _server.Name, source.Name);
+        Announce(source, state);
         await _hooks!.RunPostAsync(source, WalLayout.ArchivePath(_server, source.Name), null, abort.Reason, cancellationToken);
         _log.Warning("Archiving of {Server:l}/{Name:l} aborted by pre_archive_retry_script.Reason: {Reason:l}", _server.Name, source.Name, abort.Reason);
         return true;
+    }
+
+    /// <summary>Barman's per-file line (printed before the file is archived) and its log line.</summary>
+    private void Announce(WalSource source, RunState state)
+    {
+        state.Processed++;
+        _output.Info("\t" + source.Name, log: false);
+        _log.Information("Archiving segment {Index} of {Run} from {Archiver:l}: {Server:l}/{Name:l}", state.Processed, state.RunSize, Name, _server.Name, source.Name);
     }
 
     /// <summary>Decides what to do with one file; compresses it to its temporary name if needed. Runs in parallel.</summary>

@@ -32,10 +32,10 @@ public sealed class ArchiveHookTests
 
         Assert.Equal(0, r.ExitCode);
         var calls = hooks.Calls();
-        // One chunk: the pre hooks of its files, the commit, then their post hooks.
+        // Without compression, Barman's order: each file's pre hooks, its archiving, its post hooks.
         Assert.Equal(
-            ["pre:" + Seg(1, 1), "preretry:" + Seg(1, 1), "pre:" + Seg(1, 2), "preretry:" + Seg(1, 2),
-             "postretry:" + Seg(1, 1), "post:" + Seg(1, 1), "postretry:" + Seg(1, 2), "post:" + Seg(1, 2)],
+            ["pre:" + Seg(1, 1), "preretry:" + Seg(1, 1), "postretry:" + Seg(1, 1), "post:" + Seg(1, 1),
+             "pre:" + Seg(1, 2), "preretry:" + Seg(1, 2), "postretry:" + Seg(1, 2), "post:" + Seg(1, 2)],
             calls.Select(c => c.ToString()));
 
         var pre = calls[0];
@@ -63,8 +63,8 @@ public sealed class ArchiveHookTests
             Assert.Equal("1", post["EXISTS"]);
             Assert.Equal("1", post["XLOGDB"]);
         }
-        Assert.Equal(mtime, calls[4]["BARMAN_TIMESTAMP"]);
-        Assert.Equal(h.ArchivePath(Seg(1, 1)), calls[5]["BARMAN_FILE"]);
+        Assert.Equal(mtime, calls[2]["BARMAN_TIMESTAMP"]);
+        Assert.Equal(h.ArchivePath(Seg(1, 1)), calls[3]["BARMAN_FILE"]);
 
         var log = hooks.Log();
         Assert.Contains($"barman.hooks DEBUG: Attempt to run archive_script: {hooks.Script} pre\n", log);
@@ -177,6 +177,24 @@ public sealed class ArchiveHookTests
     }
 
     [Fact]
+    public async Task With_compression_the_pre_hooks_of_one_file_per_core_run_before_they_are_compressed()
+    {
+        using var h = new ArchiveHarness(s => s with { Compression = "gzip" });
+        using var hooks = new HookRecorder(h);
+        Queue(h, 4);
+        var output = new Barman.Core.Output.ConsoleOutput(TextWriter.Null, TextWriter.Null, new Barman.Core.Output.OutputOptions());
+
+        Assert.True(await new WalArchiver(h.Server, output, WalSourceKind.Streaming, parallelism: 2, hookRetry: HookRecorder.Fast)
+            .ArchiveAsync(verbose: true, CancellationToken.None));
+
+        string[] Hooks(params int[] segments) =>
+            [.. segments.SelectMany(n => new[] { "pre:" + Seg(1, (ulong)n), "preretry:" + Seg(1, (ulong)n) }),
+             .. segments.SelectMany(n => new[] { "postretry:" + Seg(1, (ulong)n), "post:" + Seg(1, (ulong)n) })];
+        Assert.Equal([.. Hooks(1, 2), .. Hooks(3)], hooks.Calls().Select(c => c.ToString()));
+        Assert.Equal([Seg(1, 1), Seg(1, 2), Seg(1, 3)], h.XlogdbNames());
+    }
+
+    [Fact]
     public async Task Abort_stop_from_the_pre_retry_script_ends_this_archivers_run_after_the_post_hooks()
     {
         using var h = new ArchiveHarness(s => s with { Archiver = true });
@@ -200,8 +218,8 @@ public sealed class ArchiveHookTests
 
         var calls = hooks.Calls();
         Assert.Equal(
-            ["pre:" + Seg(1, 1), "preretry:" + Seg(1, 1), "pre:" + Seg(1, 2), "preretry:" + Seg(1, 2),
-             "postretry:" + Seg(1, 1), "post:" + Seg(1, 1), "postretry:" + Seg(1, 2), "post:" + Seg(1, 2),
+            ["pre:" + Seg(1, 1), "preretry:" + Seg(1, 1), "postretry:" + Seg(1, 1), "post:" + Seg(1, 1),
+             "pre:" + Seg(1, 2), "preretry:" + Seg(1, 2), "postretry:" + Seg(1, 2), "post:" + Seg(1, 2),
              "pre:" + Seg(1, 9), "preretry:" + Seg(1, 9), "postretry:" + Seg(1, 9), "post:" + Seg(1, 9)],
             calls.Select(c => c.ToString()));
         Assert.Equal(reason, calls[6]["BARMAN_ERROR"]);
