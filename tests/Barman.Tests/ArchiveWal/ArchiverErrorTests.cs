@@ -80,6 +80,37 @@ public sealed class ArchiverErrorTests
 
     [Theory]
     [InlineData(null)]
+    [InlineData("gzip")]
+    public async Task Source_that_vanishes_after_selection_is_an_error_and_the_rest_stays_queued(string? compression)
+    {
+        // The pre_archive_script runs after the batch was selected and before the file is read: it removes the second segment.
+        using var h = new ArchiveHarness(s => s with
+        {
+            Compression = compression,
+            PreArchiveScript = $"if [ \"$BARMAN_SEGMENT\" = {Seg(1, 2)} ]; then rm \"$BARMAN_FILE\"; fi",
+        });
+        var first = Content(1);
+        h.Put(h.Streaming, Seg(1, 1), first);
+        h.Put(h.Streaming, Seg(1, 2));
+        h.Put(h.Streaming, Seg(1, 3));
+        h.Put(h.Streaming, Seg(1, 4) + ".partial");
+
+        var r = await h.RunAsync();
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal($"Processing xlog segments from streaming for pg\n\t{Seg(1, 1)}\n\t{Seg(1, 2)}\n", r.Out);
+        var vanished = Path.Combine(h.Streaming, Seg(1, 2));
+        Assert.Equal($"ERROR: Unable to archive WAL file '{vanished}' for server 'pg': Could not find file '{vanished}'.\n", r.Err);
+        Assert.Equal([Seg(1, 1)], h.XlogdbNames());
+        Assert.Equal(first, h.ArchivedContent(Seg(1, 1)));
+        Assert.False(File.Exists(h.ArchivePath(Seg(1, 2))));
+        Assert.Equal([Seg(1, 3), Seg(1, 4) + ".partial"], h.Names(h.Streaming));
+        Assert.Empty(Directory.GetFiles(h.Server.WalsDirectory, "*.tmp", SearchOption.AllDirectories));
+        Assert.False(File.Exists(WalLayout.JournalPath(h.Server)));
+    }
+
+    [Theory]
+    [InlineData(null)]
     [InlineData("zstd")]
     public async Task Archive_on_another_filesystem_is_copied_durably(string? compression)
     {
