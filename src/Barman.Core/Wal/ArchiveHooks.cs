@@ -37,6 +37,9 @@ public sealed class ArchiveHooks
             ? new ArchiveHooks(server, policy)
             : null;
 
+    /// <summary>Whether a post hook is configured: a committed chunk's journal then stays until they ran.</summary>
+    public bool HasPostHooks => IsSet(_server.PostArchiveRetryScript) || IsSet(_server.PostArchiveScript);
+
     /// <summary>
     /// Runs the pre hooks of <paramref name="files"/> in order. Stops at the first file whose
     /// pre_archive_retry_script asks to stop, and returns it; null when every file may be archived.
@@ -49,7 +52,7 @@ public sealed class ArchiveHooks
             var source = files[i];
             var compression = identifyCompression ? Identify(source.Path) : null;
             _sourceCompression[source.Path] = compression;
-            var variables = Variables(source, source.Path, source.Status.Size, compression, "");
+            var variables = Variables(source.Name, source.Status.PythonMtime, source.Path, source.Status.Size, compression, "");
             if (IsSet(_server.PreArchiveScript))
                 await _runner.RunAsync("pre", ScriptName, _server.PreArchiveScript!, retry: false, variables, cancellationToken);
             if (IsSet(_server.PreArchiveRetryScript)
@@ -68,8 +71,20 @@ public sealed class ArchiveHooks
     {
         _sourceCompression.Remove(source.Path, out var sourceCompression);
         var variables = archived is { } a
-            ? Variables(source, archivePath, a.Size, a.Compression, "")
-            : Variables(source, archivePath, source.Status.Size, sourceCompression, error ?? "");
+            ? Variables(source.Name, source.Status.PythonMtime, archivePath, a.Size, a.Compression, "")
+            : Variables(source.Name, source.Status.PythonMtime, archivePath, source.Status.Size, sourceCompression, error ?? "");
+        await RunPostAsync(variables, cancellationToken);
+    }
+
+    /// <summary>
+    /// The post hooks of a file that an interrupted run archived and recorded but whose post hooks may
+    /// not have run (ours: Barman never runs them), called by the recovery with its xlog.db entry.
+    /// </summary>
+    public Task RunPostAsync(XlogDbEntry archived, string archivePath, CancellationToken cancellationToken) =>
+        RunPostAsync(Variables(archived.Name, archived.Time, archivePath, archived.Size, archived.Compression, ""), cancellationToken);
+
+    private async Task RunPostAsync(Dictionary<string, string> variables, CancellationToken cancellationToken)
+    {
         if (IsSet(_server.PostArchiveRetryScript))
         {
             var script = _server.PostArchiveRetryScript!;
@@ -89,12 +104,12 @@ public sealed class ArchiveHooks
     }
 
     /// <summary>Barman's <c>env_from_wal_info</c>.</summary>
-    private static Dictionary<string, string> Variables(WalSource source, string file, long size, string? compression, string error) => new(StringComparer.Ordinal)
+    private static Dictionary<string, string> Variables(string name, double mtime, string file, long size, string? compression, string error) => new(StringComparer.Ordinal)
     {
-        ["BARMAN_SEGMENT"] = source.Name,
+        ["BARMAN_SEGMENT"] = name,
         ["BARMAN_FILE"] = file,
         ["BARMAN_SIZE"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["BARMAN_TIMESTAMP"] = PythonFloat.Format(source.Status.PythonMtime),
+        ["BARMAN_TIMESTAMP"] = PythonFloat.Format(mtime),
         ["BARMAN_COMPRESSION"] = compression ?? "",
         ["BARMAN_ERROR"] = error,
     };

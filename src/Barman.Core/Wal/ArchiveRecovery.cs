@@ -15,29 +15,56 @@ namespace Barman.Core.Wal;
 /// xlog.db is the same file, otherwise by appending the names it lacks. Files not moved stay queued.</item>
 /// </list>
 /// A source left beside its completed copy is a matching duplicate for the next pass (content compared, then removed).
+/// With post hooks configured, a chunk's journal stays until its post hooks ran, so the recovery runs the post hooks
+/// of the files it completed, after releasing the xlogdb lock: at least once, never lost (Barman loses them).
 /// </summary>
 public static class ArchiveRecovery
 {
     /// <summary>Repairs the server's archive if a journal is present; returns the number of files it completed.</summary>
-    public static async Task<int> RecoverAsync(ServerConfig server, CancellationToken cancellationToken)
+    public static async Task<int> RecoverAsync(ServerConfig server, CancellationToken cancellationToken, HookRetryPolicy? hookRetry = null)
     {
         var path = WalLayout.JournalPath(server);
         if (!File.Exists(path) && !File.Exists(path + ".new"))
             return 0;
-        using var db = await XlogDb.LockAsync(server, cancellationToken);
-        if (File.Exists(path + ".new"))
-            File.Delete(path + ".new");
-        if (!File.Exists(path))
-            return 0;
         var log = BarmanLog.For("barman.wal_archiver");
-        var journal = ArchiveJournal.Read(path);
-        if (journal is null)
+        ArchiveJournal? journal;
+        List<JournalEntry> completed;
+        using (var db = await XlogDb.LockAsync(server, cancellationToken))
         {
-            log.Warning("Ignoring the unreadable archive journal {Path:l} of server {Server:l}", path, server.Name);
-            ArchiveJournal.Delete(path);
-            return 0;
+            if (File.Exists(path + ".new"))
+                File.Delete(path + ".new");
+            if (!File.Exists(path))
+                return 0;
+            journal = ArchiveJournal.Read(path);
+            if (journal is null)
+            {
+                log.Warning("Ignoring the unreadable archive journal {Path:l} of server {Server:l}", path, server.Name);
+                ArchiveJournal.Delete(path);
+                return 0;
+            }
+            completed = Complete(journal, db);
         }
 
+        if (completed.Count > 0 && ArchiveHooks.For(server, hookRetry ?? HookRetryPolicy.Barman) is { HasPostHooks: true } hooks)
+        {
+            foreach (var entry in completed)
+            {
+                await hooks.RunPostAsync(entry.Entry, entry.Destination, cancellationToken);
+                CrashPoint.Hit("recovery-post-hooks");
+            }
+        }
+        ArchiveJournal.Delete(path);
+        log.Warning("Completed an interrupted archive-wal run for server {Server:l}: {Completed} of {Total} file(s) were archived, the others stay queued",
+            server.Name, completed.Count, journal.Entries.Count);
+        return completed.Count;
+    }
+
+    /// <summary>
+    /// Under the xlogdb lock: removes the temporary files of what was not moved, fsyncs the directories
+    /// of what was, and makes xlog.db list each moved file exactly once. Returns the moved entries.
+    /// </summary>
+    private static List<JournalEntry> Complete(ArchiveJournal journal, XlogDb db)
+    {
         var completed = new List<JournalEntry>();
         foreach (var entry in journal.Entries)
         {
@@ -47,34 +74,31 @@ public static class ArchiveRecovery
             else if (File.Exists(entry.Temporary))
                 File.Delete(entry.Temporary);
         }
-        if (completed.Count > 0)
+        if (completed.Count == 0)
+            return completed;
+
+        // The renames happened but their directories may not have been fsynced.
+        foreach (var directory in completed.Select(e => Path.GetDirectoryName(e.Destination)!).Distinct(StringComparer.Ordinal))
+            DurableFile.FsyncDirectory(directory);
+        foreach (var directory in completed.Select(e => Path.GetDirectoryName(e.Source)!).Distinct(StringComparer.Ordinal))
         {
-            // The renames happened but their directories may not have been fsynced.
-            foreach (var directory in completed.Select(e => Path.GetDirectoryName(e.Destination)!).Distinct(StringComparer.Ordinal))
+            if (Directory.Exists(directory))
                 DurableFile.FsyncDirectory(directory);
-            foreach (var directory in completed.Select(e => Path.GetDirectoryName(e.Source)!).Distinct(StringComparer.Ordinal))
-            {
-                if (Directory.Exists(directory))
-                    DurableFile.FsyncDirectory(directory);
-            }
-            var (inode, length) = db.Identity();
-            if (inode == journal.XlogdbInode && length >= journal.XlogdbLength)
-            {
-                db.Truncate(journal.XlogdbLength);
-                CrashPoint.Hit("recovery-truncated");
-                db.Append(completed.Select(e => e.Entry));
-            }
-            else
-            {
-                // xlog.db was rewritten since (rebuild-xlogdb...): add only the names it lacks.
-                var present = db.ReadEntries().Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
-                db.Append(completed.Where(e => !present.Contains(e.Entry.Name)).Select(e => e.Entry));
-            }
-            CrashPoint.Hit("recovery-appended");
         }
-        ArchiveJournal.Delete(path);
-        log.Warning("Completed an interrupted archive-wal run for server {Server:l}: {Completed} of {Total} file(s) were archived, the others stay queued",
-            server.Name, completed.Count, journal.Entries.Count);
-        return completed.Count;
+        var (inode, length) = db.Identity();
+        if (inode == journal.XlogdbInode && length >= journal.XlogdbLength)
+        {
+            db.Truncate(journal.XlogdbLength);
+            CrashPoint.Hit("recovery-truncated");
+            db.Append(completed.Select(e => e.Entry));
+        }
+        else
+        {
+            // xlog.db was rewritten since (rebuild-xlogdb...): add only the names it lacks.
+            var present = db.ReadEntries().Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+            db.Append(completed.Where(e => !present.Contains(e.Entry.Name)).Select(e => e.Entry));
+        }
+        CrashPoint.Hit("recovery-appended");
+        return completed;
     }
 }

@@ -41,7 +41,7 @@ public static class ArchiveWal
         {
             try
             {
-                await ArchiveRecovery.RecoverAsync(server, cancellationToken);
+                await ArchiveRecovery.RecoverAsync(server, cancellationToken, hookRetry);
                 foreach (var kind in Archivers(server))
                 {
                     if (!await new WalArchiver(server, output, kind, hookRetry: hookRetry).ArchiveAsync(verbose, cancellationToken))

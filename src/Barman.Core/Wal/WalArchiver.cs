@@ -170,6 +170,34 @@ public sealed class WalArchiver
 
         await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken }, PrepareAsync);
 
+        var commit = await CommitAsync(items, state, journalPath, compressing, cancellationToken);
+        if (_hooks is not null)
+            await RunPostHooksAsync(items, commit.Renamed, commit.Failed, cancellationToken);
+        if (commit.JournalKept)
+        {
+            ArchiveJournal.Delete(journalPath);
+            CrashPoint.Hit("journal-removed");
+        }
+        if (commit.Failed is { } failed)
+        {
+            _output.Error($"Unable to archive WAL file '{failed.Source.Path}' for server '{_server.Name}': {Describe(failed.Error)}");
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>What a chunk's commit did; <see cref="JournalKept"/>: its journal waits for the post hooks.</summary>
+    private sealed record CommitResult(List<Item> Renamed, Item? Failed, bool JournalKept);
+
+    /// <summary>
+    /// Commits a prepared chunk under the xlog.db lock: commit journal, renames, one fsync per touched
+    /// directory, one xlog.db append + fsync, then the sources of copies. Returns before any post hook
+    /// runs, so that the lock is released: a post_archive_retry_script may retry for hours, and check
+    /// and status read xlog.db under the same lock. When post hooks are configured, the journal of a
+    /// chunk that archived files stays until they ran: after a crash the recovery runs them (at least once).
+    /// </summary>
+    private async Task<CommitResult> CommitAsync(Item[] items, RunState state, string journalPath, bool compressing, CancellationToken cancellationToken)
+    {
         using var db = await XlogDb.LockAsync(_server, cancellationToken);
         var cut = Array.FindIndex(items, i => i.Outcome == Outcome.Failed);
         var upTo = cut < 0 ? items.Length : cut;
@@ -264,20 +292,14 @@ public sealed class WalArchiver
             DurableFile.FsyncDirectory(_server.ErrorsDirectory);
         foreach (var item in items.Where(i => i.Outcome is Outcome.Archive or Outcome.Failed && !renamed.Contains(i)))
             DeleteIfExists(item.Temporary);
-        if (compressing || toArchive.Count > 0)
+        var journaled = compressing || toArchive.Count > 0;
+        var keepJournal = journaled && renamed.Count > 0 && _hooks is { HasPostHooks: true };
+        if (journaled && !keepJournal)
         {
             ArchiveJournal.Delete(journalPath);
             CrashPoint.Hit("journal-removed");
         }
-
-        if (_hooks is not null)
-            await RunPostHooksAsync(items, renamed, failed, cancellationToken);
-        if (failed is not null)
-        {
-            _output.Error($"Unable to archive WAL file '{failed.Source.Path}' for server '{_server.Name}': {Describe(failed.Error)}");
-            return false;
-        }
-        return true;
+        return new CommitResult(renamed, failed, keepJournal);
     }
 
     /// <summary>
@@ -295,6 +317,7 @@ public sealed class WalArchiver
                 _ => Describe(failed?.Error),
             };
             await _hooks!.RunPostAsync(item.Source, item.Destination, error is null ? (item.Size, item.Compression) : null, error, cancellationToken);
+            CrashPoint.Hit("post-hooks");
         }
     }
 

@@ -312,6 +312,47 @@ public sealed class ArchiveHookTests
     }
 
     [Fact]
+    public async Task Post_hooks_run_outside_the_xlogdb_lock_and_an_interrupted_run_runs_them_again()
+    {
+        using var h = new ArchiveHarness();
+        using var hooks = new HookRecorder(h);
+        Queue(h, 2);
+        hooks.Exit("postretry", [.. Enumerable.Repeat(1, 1000)]);
+        using var cts = new CancellationTokenSource();
+        var slow = new HookRetryPolicy(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5));
+
+        var run = h.RunAsync(hookRetry: slow, cancellationToken: cts.Token);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!hooks.Calls().Any(c => c.Tag == "postretry") && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        // check and status read xlog.db under its lock: a post hook that keeps retrying must not block them.
+        var entries = await XlogDb.ReadEntriesAsync(h.Server, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([Seg(1, 1)], entries.Select(e => e.Name));
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run).WaitAsync(TimeSpan.FromSeconds(10));
+        // The chunk is archived and recorded, its post hooks are still owed.
+        Assert.True(File.Exists(WalLayout.JournalPath(h.Server)));
+
+        hooks.Exit("postretry");
+        var again = await h.RunAsync(hookRetry: HookRecorder.Fast);
+
+        Assert.Equal(0, again.ExitCode);
+        Assert.Equal([Seg(1, 1)], h.XlogdbNames());
+        Assert.False(File.Exists(WalLayout.JournalPath(h.Server)));
+        var posts = hooks.Calls().Where(c => c.Tag.StartsWith("post", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["postretry:" + Seg(1, 1), "postretry:" + Seg(1, 1), "post:" + Seg(1, 1)], posts.Select(c => c.ToString()));
+        foreach (var post in posts.Skip(1))
+        {
+            Assert.Equal(h.ArchivePath(Seg(1, 1)), post["BARMAN_FILE"]);
+            Assert.Equal(posts[0]["BARMAN_SIZE"], post["BARMAN_SIZE"]);
+            Assert.Equal(posts[0]["BARMAN_TIMESTAMP"], post["BARMAN_TIMESTAMP"]);
+            Assert.Equal("", post["BARMAN_COMPRESSION"]);
+            Assert.Equal("", post["BARMAN_ERROR"]);
+            Assert.Equal("1", post["XLOGDB"]);
+        }
+    }
+
+    [Fact]
     public void Without_hooks_nothing_is_built()
     {
         using var h = new ArchiveHarness();

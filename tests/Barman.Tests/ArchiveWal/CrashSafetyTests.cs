@@ -7,7 +7,8 @@ namespace Barman.Tests.ArchiveWal;
 /// <summary>
 /// Kills the REAL barman executable (SIGKILL from inside, <c>BARMAN_TEST_CRASH_AT=any:n</c>) at
 /// every crash point of a run in turn — and again inside the recovery run — then checks that the
-/// next run completes the archive: no segment lost, none archived twice, each listed once in xlog.db.
+/// next run completes the archive: no segment lost, none archived twice, each listed once in xlog.db;
+/// with a post_archive_retry_script (WAL shipped elsewhere), every archived segment reaches it at least once.
 /// </summary>
 public sealed class CrashSafetyTests
 {
@@ -18,15 +19,16 @@ public sealed class CrashSafetyTests
     private static readonly string Kept = Seg(1, 4) + ".partial";
 
     [Theory]
-    [InlineData(null, "recovery-truncated:1")]
-    [InlineData("zstd", "recovery-appended:1")]
-    public async Task Kill_at_any_point_then_rerun_archives_everything_exactly_once(string? compression, string crashInRecovery)
+    [InlineData(null, "recovery-truncated:1", false)]
+    [InlineData("zstd", "recovery-appended:1", false)]
+    [InlineData(null, "recovery-post-hooks:1", true)]
+    public async Task Kill_at_any_point_then_rerun_archives_everything_exactly_once(string? compression, string crashInRecovery, bool postHook)
     {
         // Two crash points at a time (two cores); stop when a run gets past the last point.
         var crashes = 0;
         for (var n = 1; n < 200; n += 2)
         {
-            var outcomes = await Task.WhenAll(CrashAndRecoverAsync(n, compression, crashInRecovery), CrashAndRecoverAsync(n + 1, compression, crashInRecovery));
+            var outcomes = await Task.WhenAll(CrashAndRecoverAsync(n, compression, crashInRecovery, postHook), CrashAndRecoverAsync(n + 1, compression, crashInRecovery, postHook));
             crashes += outcomes.Count(crashed => crashed);
             if (!outcomes[1])
             {
@@ -38,11 +40,14 @@ public sealed class CrashSafetyTests
     }
 
     /// <summary>Runs archive-wal crashing at point n, then to completion; verifies; true if it crashed.</summary>
-    private static async Task<bool> CrashAndRecoverAsync(int n, string? compression, string crashInRecovery)
+    private static async Task<bool> CrashAndRecoverAsync(int n, string? compression, string crashInRecovery, bool postHook)
     {
         {
             using var h = new ArchiveHarness();
-            var config = h.WriteConfig("streaming_archiver = on\nslot_name = barman\narchiver = on" + (compression is null ? "" : $"\ncompression = {compression}"));
+            var shipped = h.Dir.Combine("shipped.txt");
+            var config = h.WriteConfig("streaming_archiver = on\nslot_name = barman\narchiver = on"
+                + (compression is null ? "" : $"\ncompression = {compression}")
+                + (postHook ? $"\npost_archive_retry_script = echo \"$BARMAN_SEGMENT\" >> {shipped}" : ""));
             var contents = new Dictionary<string, byte[]>();
             foreach (var name in StreamingNames)
                 contents[name] = File.ReadAllBytes(h.Put(h.Streaming, name, Content(name.GetHashCode(StringComparison.Ordinal), 64 * 1024)));
@@ -54,7 +59,7 @@ public sealed class CrashSafetyTests
             if (first.ExitCode == 0)
             {
                 // n is past the last crash point: this run simply completed
-                Verify(h, contents);
+                Verify(h, contents, postHook ? shipped : null);
                 return false;
             }
             Assert.Equal(137, first.ExitCode);
@@ -65,13 +70,15 @@ public sealed class CrashSafetyTests
             }
             var final = await CliRunner.RunProcessAsync(args);
             Assert.True(final.ExitCode == 0, $"crash point {n}: {final}");
-            Verify(h, contents);
+            Verify(h, contents, postHook ? shipped : null);
             return true;
         }
     }
 
-    private static void Verify(ArchiveHarness h, Dictionary<string, byte[]> contents)
+    private static void Verify(ArchiveHarness h, Dictionary<string, byte[]> contents, string? shipped)
     {
+        if (shipped is not null)
+            Assert.Equal(Expected.Order(StringComparer.Ordinal), File.ReadAllLines(shipped).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal(Expected.Order(StringComparer.Ordinal), h.XlogdbNames().Order(StringComparer.Ordinal));
         Assert.Equal(Expected.Length, h.XlogdbNames().Distinct().Count());
         foreach (var line in h.XlogdbLines())
