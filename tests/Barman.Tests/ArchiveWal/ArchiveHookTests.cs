@@ -298,9 +298,7 @@ public sealed class ArchiveHookTests
         var slow = new HookRetryPolicy(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5));
 
         var run = h.RunAsync(hookRetry: slow, cancellationToken: cts.Token);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!hooks.Calls().Any(c => c.Tag == "preretry") && DateTime.UtcNow < deadline)
-            await Task.Delay(20);
+        await hooks.WaitForCallAsync("preretry");
         await Task.Delay(100); // now in the 5-minute break
         cts.Cancel();
 
@@ -322,9 +320,7 @@ public sealed class ArchiveHookTests
         var slow = new HookRetryPolicy(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5));
 
         var run = h.RunAsync(hookRetry: slow, cancellationToken: cts.Token);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!hooks.Calls().Any(c => c.Tag == "postretry") && DateTime.UtcNow < deadline)
-            await Task.Delay(20);
+        await hooks.WaitForCallAsync("postretry");
         // check and status read xlog.db under its lock: a post hook that keeps retrying must not block them.
         var entries = await XlogDb.ReadEntriesAsync(h.Server, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal([Seg(1, 1)], entries.Select(e => e.Name));

@@ -74,6 +74,17 @@ public sealed class HookRecorder : IDisposable
             Path.GetFileName(f)[4..],
             File.ReadAllLines(f).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal)))];
 
+    /// <summary>Waits (30 s at most, else fails) until the hook tagged <paramref name="tag"/> has been called.</summary>
+    public async Task WaitForCallAsync(string tag)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!Calls().Any(c => c.Tag == tag))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the {tag} hook was never called");
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>The log so far (the sink writes each line as it is logged).</summary>
     public string Log() => File.ReadAllText(LogFile);
 
