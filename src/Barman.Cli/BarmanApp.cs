@@ -1,11 +1,12 @@
 using System.CommandLine;
 using Barman.Cli.Commands;
+using Barman.Core.Os;
 using Barman.Core;
 
 namespace Barman.Cli;
 
 /// <summary>The command tree and the way every verb runs. Tests call <see cref="RunAsync"/> in-process.</summary>
-public static class BarmanApp
+internal static class BarmanApp
 {
     public static async Task<int> RunAsync(string[] args, ConsoleStreams console, CancellationToken cancellationToken = default)
     {

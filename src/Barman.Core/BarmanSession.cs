@@ -9,7 +9,7 @@ using Serilog.Events;
 namespace Barman.Core;
 
 /// <summary>Global options given before the verb (Barman §1.1).</summary>
-public sealed record GlobalOptions
+internal sealed record GlobalOptions
 {
     public string? ConfigFile { get; init; }
     public string Color { get; init; } = "auto";
@@ -22,13 +22,13 @@ public sealed record GlobalOptions
 }
 
 /// <summary>Where a run writes: the process's console, or captured writers in tests.</summary>
-public sealed record ConsoleStreams(TextWriter Out, TextWriter Error, bool OutIsTerminal = false, bool ErrorIsTerminal = false);
+internal sealed record ConsoleStreams(TextWriter Out, TextWriter Error, bool OutIsTerminal = false, bool ErrorIsTerminal = false);
 
 /// <summary>
 /// One barman invocation after the global options were parsed: Barman's start-up sequence
 /// (config, privileges, logging, writer, included files, validation) and server lookup.
 /// </summary>
-public sealed class BarmanSession : IDisposable
+internal sealed class BarmanSession : IDisposable
 {
     private readonly Logger? _logger;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Barman.Core.Configuration;
+using Barman.Core.Listing;
 
 namespace Barman.Cli.Commands;
 

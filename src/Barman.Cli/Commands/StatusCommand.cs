@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Barman.Core.Checks;
+using Barman.Core.Listing;
 
 namespace Barman.Cli.Commands;
 

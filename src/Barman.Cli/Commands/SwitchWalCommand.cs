@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Barman.Core.Checks;
+using Barman.Core.Listing;
 using Barman.Core.Wal;
 
 namespace Barman.Cli.Commands;

@@ -9,7 +9,7 @@ namespace Barman.Core.Checks;
 /// Like Barman 3.15, an empty archive is first given a chance: one archive-wal pass and, if still
 /// empty and something can deliver WAL, a WAL switch waited for within a third of <c>check_timeout</c>.
 /// </summary>
-public sealed class ArchiveCheck : ICheckItem
+internal sealed class ArchiveCheck : ICheckItem
 {
     public async Task RunAsync(CheckContext context, CancellationToken cancellationToken)
     {

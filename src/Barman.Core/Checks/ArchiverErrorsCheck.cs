@@ -1,7 +1,7 @@
 namespace Barman.Core.Checks;
 
 /// <summary><c>archiver errors</c>: the errors directory must be empty; the hint counts its entries by kind.</summary>
-public sealed class ArchiverErrorsCheck : ICheckItem
+internal sealed class ArchiverErrorsCheck : ICheckItem
 {
     public Task RunAsync(CheckContext context, CancellationToken cancellationToken)
     {

@@ -1,6 +1,6 @@
 using Barman.Core.Configuration;
-using Barman.Core.Os;
 using Barman.Core.Output;
+using Barman.Core.Streaming;
 
 namespace Barman.Core.Checks;
 
@@ -8,7 +8,7 @@ namespace Barman.Core.Checks;
 /// One server's check run: where results go and the facts the items share, gathered once and
 /// lazily (the PostgreSQL status is only fetched when the first item needs it).
 /// </summary>
-public sealed class CheckContext(ServerConfig server, IOutput output, bool fillEmptyArchive, DateTime deadline)
+internal sealed class CheckContext(ServerConfig server, IOutput output, bool fillEmptyArchive, DateTime deadline)
 {
     private PostgresFacts? _postgres;
     private StreamingFacts? _streaming;
@@ -56,7 +56,7 @@ public sealed class CheckContext(ServerConfig server, IOutput output, bool fillE
 }
 
 /// <summary>One item (or a small group of items) of <c>check</c>, printed in Barman's order.</summary>
-public interface ICheckItem
+internal interface ICheckItem
 {
     Task RunAsync(CheckContext context, CancellationToken cancellationToken);
 }

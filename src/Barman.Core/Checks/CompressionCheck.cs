@@ -1,7 +1,7 @@
 namespace Barman.Core.Checks;
 
 /// <summary><c>compression settings</c>: a known compression, and both filters for <c>custom</c>.</summary>
-public sealed class CompressionCheck : ICheckItem
+internal sealed class CompressionCheck : ICheckItem
 {
     private static readonly string[] Known = ["gzip", "bzip2", "pigz", "pygzip", "pybzip2", "lz4", "zstd", "custom"];
 

@@ -1,7 +1,7 @@
 namespace Barman.Core.Checks;
 
 /// <summary><c>configuration</c> (only when failing): FAILED, then every message on its own <c>\t\t</c> line.</summary>
-public sealed class ConfigurationCheck : ICheckItem
+internal sealed class ConfigurationCheck : ICheckItem
 {
     public Task RunAsync(CheckContext context, CancellationToken cancellationToken)
     {

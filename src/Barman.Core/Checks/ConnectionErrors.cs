@@ -8,7 +8,7 @@ namespace Barman.Core.Checks;
 /// Connection failures worded as libpq words them (Barman prints libpq's text in check hints),
 /// e.g. <c>connection to server at "127.0.0.1", port 55432 failed: FATAL:  must be superuser or replication role to start walsender</c>.
 /// </summary>
-public static class ConnectionErrors
+internal static class ConnectionErrors
 {
     public static string Describe(Exception error, string conninfo)
     {

@@ -4,7 +4,7 @@ namespace Barman.Core.Checks;
 /// <c>directories</c>: creates every configured directory (Barman's <c>_make_directories</c>).
 /// A disabled server gets no line at all, as in Barman.
 /// </summary>
-public sealed class DirectoriesCheck : ICheckItem
+internal sealed class DirectoriesCheck : ICheckItem
 {
     public Task RunAsync(CheckContext context, CancellationToken cancellationToken)
     {

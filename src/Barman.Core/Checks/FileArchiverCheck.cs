@@ -4,7 +4,7 @@ namespace Barman.Core.Checks;
 /// The file archiver's items (only with <c>archiver = on</c>): <c>archive_mode</c>,
 /// <c>archive_command</c> and <c>continuous archiving</c>; nothing when PostgreSQL is unreachable.
 /// </summary>
-public sealed class FileArchiverCheck : ICheckItem
+internal sealed class FileArchiverCheck : ICheckItem
 {
     public async Task RunAsync(CheckContext context, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Barman.Core.Text;
 namespace Barman.Core.Checks;
 
 /// <summary>
@@ -6,7 +7,7 @@ namespace Barman.Core.Checks;
 /// <c>replication slot</c>, and ours: <c>replication slot lag</c>. Everything after <c>PostgreSQL</c>
 /// disappears when the server cannot be reached.
 /// </summary>
-public sealed class PostgresCheck : ICheckItem
+internal sealed class PostgresCheck : ICheckItem
 {
     /// <summary>The oldest server Barman 3.4 supports.</summary>
     public const int MinimalVersion = 90600;

@@ -3,7 +3,7 @@ using Barman.Core.Postgres;
 namespace Barman.Core.Checks;
 
 /// <summary>The configured slot as <c>pg_replication_slots</c> shows it, with what it retains on the server.</summary>
-public sealed record SlotFacts(
+internal sealed record SlotFacts(
     string Name,
     bool Active,
     string? RestartLsn,
@@ -12,7 +12,7 @@ public sealed record SlotFacts(
     long? RetainedBytes);
 
 /// <summary>WAL archiving statistics (<c>pg_stat_archiver</c>), for the file archiver.</summary>
-public sealed record ArchiverFacts(
+internal sealed record ArchiverFacts(
     string? ArchiveMode,
     string? ArchiveCommand,
     bool? IsArchiving,
@@ -24,13 +24,13 @@ public sealed record ArchiverFacts(
     double? ArchivedWalsPerSecond);
 
 /// <summary>The WAL streamer connected to the server on behalf of this server's receive-wal.</summary>
-public sealed record StreamerFacts(string? FlushLsn, long? FlushLagBytes);
+internal sealed record StreamerFacts(string? FlushLsn, long? FlushLagBytes);
 
 /// <summary>
 /// What the normal (SQL) connection says about the server (Barman's remote status). When the
 /// server could not be reached, <see cref="Version"/> is null and every other field is unset.
 /// </summary>
-public sealed record PostgresFacts
+internal sealed record PostgresFacts
 {
     public static readonly PostgresFacts Unreachable = new();
 
@@ -56,7 +56,7 @@ public sealed record PostgresFacts
 }
 
 /// <summary>What the replication connection says (IDENTIFY_SYSTEM), or why it could not be opened.</summary>
-public sealed record StreamingFacts(bool Connected, string? Error, string? SystemId, PgVersion? Version, uint? Timeline)
+internal sealed record StreamingFacts(bool Connected, string? Error, string? SystemId, PgVersion? Version, uint? Timeline)
 {
     public static StreamingFacts Failed(string error) => new(false, error, null, null, null);
 }

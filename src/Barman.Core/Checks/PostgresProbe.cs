@@ -1,4 +1,3 @@
-using System.Globalization;
 using Barman.Core.Configuration;
 using Barman.Core.Logging;
 using Barman.Core.Postgres;
@@ -10,7 +9,7 @@ namespace Barman.Core.Checks;
 /// Collects <see cref="PostgresFacts"/> and <see cref="StreamingFacts"/> for a server (Barman's
 /// <c>get_remote_status</c>). Never throws for an unreachable server: it reports it.
 /// </summary>
-public static class PostgresProbe
+internal static class PostgresProbe
 {
     public static async Task<PostgresFacts> ProbeAsync(ServerConfig server, TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -3,13 +3,14 @@ using Barman.Core.Configuration;
 using Barman.Core.Logging;
 using Barman.Core.Output;
 using Barman.Core.Postgres;
+using Barman.Core.Text;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Barman.Core.Checks;
 
 /// <summary>Which clients <c>replication-status --target</c> lists.</summary>
-public enum ReplicationTarget
+internal enum ReplicationTarget
 {
     All,
     HotStandby,
@@ -17,7 +18,7 @@ public enum ReplicationTarget
 }
 
 /// <summary>One row of <c>pg_stat_replication</c> (with the physical slot the walsender serves).</summary>
-public sealed record ReplicationClient
+internal sealed record ReplicationClient
 {
     public int Pid { get; init; }
     public string? UserName { get; init; }
@@ -42,7 +43,7 @@ public sealed record ReplicationClient
 /// <c>replication-status</c> (spec §12.2, §14.4): the streaming clients of the server, in Barman's
 /// layout (barman/output.py <c>result_replication_status</c>), full or <c>--minimal</c>.
 /// </summary>
-public static class ReplicationStatus
+internal static class ReplicationStatus
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 

@@ -10,7 +10,7 @@ namespace Barman.Core.Checks;
 /// Backup-only items (retention, backup age/size, failed backups, redundancy, pg_basebackup) are
 /// not printed: this tool manages WAL only.
 /// </summary>
-public sealed class ServerChecker(bool fillEmptyArchive = true, TimeProvider? clock = null)
+internal sealed class ServerChecker(bool fillEmptyArchive = true, TimeProvider? clock = null)
 {
     /// <summary>The items, in the order Barman prints them.</summary>
     public IReadOnlyList<ICheckItem> Items(ServerConfig server) =>

@@ -1,7 +1,8 @@
 using System.Globalization;
 using Barman.Core.Configuration;
-using Barman.Core.Os;
 using Barman.Core.Output;
+using Barman.Core.Streaming;
+using Barman.Core.Text;
 using Barman.Core.Wal;
 
 namespace Barman.Core.Checks;
@@ -11,7 +12,7 @@ namespace Barman.Core.Checks;
 /// The streaming archiver adds what Barman leaves empty: the last archived WAL and whether
 /// receive-wal runs and how far behind it is. Backup-only lines are not printed.
 /// </summary>
-public static class ServerStatus
+internal static class ServerStatus
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 

@@ -1,4 +1,5 @@
 using Barman.Core.Streaming;
+using Barman.Core.Text;
 
 namespace Barman.Core.Checks;
 
@@ -7,7 +8,7 @@ namespace Barman.Core.Checks;
 /// <c>receive-wal running</c> (a live process holds THIS server's receive-wal lock), and ours:
 /// <c>streaming lag</c>, informational, between the server's WAL position and what receive-wal flushed.
 /// </summary>
-public sealed class StreamingArchiverCheck : ICheckItem
+internal sealed class StreamingArchiverCheck : ICheckItem
 {
     public async Task RunAsync(CheckContext context, CancellationToken cancellationToken)
     {

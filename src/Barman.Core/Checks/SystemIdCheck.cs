@@ -3,7 +3,7 @@ using Barman.Core.Streaming;
 namespace Barman.Core.Checks;
 
 /// <summary><c>systemid coherence</c>: both connections reach the same cluster, and the one identity.json recorded.</summary>
-public sealed class SystemIdCheck : ICheckItem
+internal sealed class SystemIdCheck : ICheckItem
 {
     public async Task RunAsync(CheckContext context, CancellationToken cancellationToken)
     {

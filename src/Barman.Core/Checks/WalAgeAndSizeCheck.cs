@@ -1,3 +1,4 @@
+using Barman.Core.Text;
 using Barman.Core.Wal;
 
 namespace Barman.Core.Checks;
@@ -7,7 +8,7 @@ namespace Barman.Core.Checks;
 /// tool has no backups, so the age is that of the newest archived WAL and the size is the whole
 /// archive (xlog.db), which is also the Nagios <c>&lt;srv&gt;_wals</c> perfdata.
 /// </summary>
-public sealed class WalAgeAndSizeCheck(TimeProvider? clock = null) : ICheckItem
+internal sealed class WalAgeAndSizeCheck(TimeProvider? clock = null) : ICheckItem
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 

@@ -7,7 +7,7 @@ namespace Barman.Core.Checks;
 /// first archived one to the newest, and the history file of every timeline after the first.
 /// Reads the files really present in <c>wals/</c>, not xlog.db, so a segment lost on disk shows.
 /// </summary>
-public sealed class WalContinuityCheck : ICheckItem
+internal sealed class WalContinuityCheck : ICheckItem
 {
     private const long DefaultSegmentSize = 16L << 20;
 

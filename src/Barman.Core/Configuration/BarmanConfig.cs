@@ -1,7 +1,7 @@
 namespace Barman.Core.Configuration;
 
 /// <summary>A loaded configuration: the global section, every server (sorted by name) and what loading found.</summary>
-public sealed record BarmanConfig
+internal sealed record BarmanConfig
 {
     public required GlobalConfig Global { get; init; }
     public required IReadOnlyList<ServerConfig> Servers { get; init; }

@@ -3,7 +3,7 @@ using System.Text;
 namespace Barman.Core.Configuration;
 
 /// <summary>Renders docs/configuration.md from <see cref="ConfigKeys"/> (a test keeps the committed file in sync).</summary>
-public static class ConfigDocs
+internal static class ConfigDocs
 {
     public static string Render()
     {

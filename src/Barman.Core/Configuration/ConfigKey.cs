@@ -1,7 +1,7 @@
 namespace Barman.Core.Configuration;
 
 /// <summary>Where a key may be written.</summary>
-public enum ConfigScope
+internal enum ConfigScope
 {
     /// <summary>Only in <c>[barman]</c>.</summary>
     Global,
@@ -15,7 +15,7 @@ public enum ConfigScope
 /// One configuration key: how it is parsed, inherited, defaulted, documented and mapped onto the
 /// typed records. <see cref="ConfigKeys.All"/> lists them in Barman's resolution order.
 /// </summary>
-public sealed record ConfigKey
+internal sealed record ConfigKey
 {
     public required string Name { get; init; }
     public required ConfigScope Scope { get; init; }

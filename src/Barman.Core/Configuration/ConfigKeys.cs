@@ -1,5 +1,5 @@
 using System.Globalization;
-using Barman.Core.Configuration.Parsing;
+using Barman.Core.Text;
 
 namespace Barman.Core.Configuration;
 
@@ -8,7 +8,7 @@ namespace Barman.Core.Configuration;
 /// the keys later Barman releases and we added). This one table drives parsing, inheritance,
 /// validation warnings, <c>show-servers</c> and docs/configuration.md.
 /// </summary>
-public static class ConfigKeys
+internal static class ConfigKeys
 {
     private const string Compat = "Accepted for compatibility, not used.";
 

@@ -8,7 +8,7 @@ namespace Barman.Core.Configuration;
 /// Barman 3.4's rules: included files, <c>[barman]</c> validation, per-server resolution and
 /// warnings, configuration errors that disable a server, conflicting paths.
 /// </summary>
-public static class ConfigLoader
+internal static class ConfigLoader
 {
     /// <exception cref="ConfigurationException">the file cannot be read or is invalid.</exception>
     public static BarmanConfig Load(string path)

@@ -1,7 +1,7 @@
 namespace Barman.Core.Configuration;
 
 /// <summary>Finds the configuration file: <c>-c</c>, then <c>BARMAN_CONFIG_FILE</c>, then the default locations.</summary>
-public static class ConfigLocator
+internal static class ConfigLocator
 {
     public static IReadOnlyList<string> DefaultLocations(string home) =>
     [

@@ -1,10 +1,10 @@
 namespace Barman.Core.Configuration;
 
 /// <summary>
-/// A configuration problem that stops every command. <see cref="Message"/> is printed as is (one
+/// A configuration problem that stops every command. <see cref="Exception.Message"/> is printed as is (one
 /// line, or Barman's exact multi-line text); <see cref="Prefix"/> is what precedes it on stderr.
 /// </summary>
-public sealed class ConfigurationException : Exception
+internal sealed class ConfigurationException : Exception
 {
     public ConfigurationException(string message, string prefix = "ERROR: ")
         : base(message) => Prefix = prefix;

@@ -1,6 +1,6 @@
 namespace Barman.Core.Configuration;
 
-public enum CreateSlotMode
+internal enum CreateSlotMode
 {
     Manual,
     Auto,

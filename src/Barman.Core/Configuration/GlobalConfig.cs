@@ -1,7 +1,7 @@
 namespace Barman.Core.Configuration;
 
 /// <summary>The resolved <c>[barman]</c> section.</summary>
-public sealed record GlobalConfig
+internal sealed record GlobalConfig
 {
     /// <summary>The configuration file actually loaded (absolute); cron passes it to its children.</summary>
     public required string ConfigFile { get; init; }

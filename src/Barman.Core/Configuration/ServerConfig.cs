@@ -4,7 +4,7 @@ namespace Barman.Core.Configuration;
 /// One server section, fully resolved (server → [barman] → default). Built by the configuration
 /// loader from the option table (<see cref="ConfigKeys"/>); tests may build it directly.
 /// </summary>
-public sealed record ServerConfig
+internal sealed record ServerConfig
 {
     public required string Name { get; init; }
     public required GlobalConfig Global { get; init; }

@@ -1,10 +1,10 @@
 namespace Barman.Core.Configuration;
 
 /// <summary>Where a value comes from, for parsers whose message names it (Barman's CSV options).</summary>
-public sealed record ParseContext(string Key, string Source);
+internal sealed record ParseContext(string Key, string Source);
 
 /// <summary>The outcome of parsing one value: the value, or Barman's reason for ignoring it.</summary>
-public readonly record struct Parsed(object? Value, string? Error)
+internal readonly record struct Parsed(object? Value, string? Error)
 {
     public static Parsed Ok(object? value) => new(value, null);
     public static Parsed Fail(string reason) => new(null, reason);
@@ -15,7 +15,7 @@ public readonly record struct Parsed(object? Value, string? Error)
 /// string: <c>none</c>/empty then mean None and block inheritance). A parser returning
 /// <see cref="ExplicitNone"/> keeps that "no inheritance" meaning for keys we parse but Barman did not.
 /// </summary>
-public sealed record ValueParser(string TypeName, Func<string, ParseContext, Parsed>? Parse)
+internal sealed record ValueParser(string TypeName, Func<string, ParseContext, Parsed>? Parse)
 {
     /// <summary>A parsed "none": stops inheritance and resolves to null (Barman's empty-string rule).</summary>
     public static readonly object ExplicitNone = "";

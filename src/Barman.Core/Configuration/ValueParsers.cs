@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.RegularExpressions;
+using Barman.Core.Text;
 
 namespace Barman.Core.Configuration;
 
 /// <summary>The parsers of Barman 3.4's <c>ServerConfig.PARSERS</c> (same results, same messages) and ours.</summary>
-public static partial class ValueParsers
+internal static partial class ValueParsers
 {
     [GeneratedRegex("^(true|t|yes|1|on)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TrueValue();
@@ -131,7 +132,7 @@ public static partial class ValueParsers
     public static Parsed ParseInt(string value)
     {
         if (!PythonInt().IsMatch(value))
-            return Parsed.Fail($"invalid literal for int() with base 10: {Parsing.PyRepr.Str(value)}");
+            return Parsed.Fail($"invalid literal for int() with base 10: {Text.PyRepr.Str(value)}");
         var digits = value.Trim().Replace("_", "", StringComparison.Ordinal);
         var big = BigInteger.Parse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
         return big < int.MinValue || big > int.MaxValue
@@ -214,12 +215,12 @@ public static partial class ValueParsers
             return Parsed.Ok(new CsvSetting(className, [.. chosen]));
         });
 
-    private static string PyRepr(string[] values) => Parsing.PyRepr.List(values);
+    private static string PyRepr(string[] values) => Text.PyRepr.List(values);
 }
 
 /// <summary>A parsed Barman CSV option (<c>backup_options</c>, <c>recovery_options</c>), shown as Python shows the set.</summary>
-public sealed record CsvSetting(string ClassName, IReadOnlyList<string> Values)
+internal sealed record CsvSetting(string ClassName, IReadOnlyList<string> Values)
 {
     public override string ToString() =>
-        Values.Count == 0 ? ClassName + "()" : ClassName + "({" + string.Join(", ", Values.Select(Parsing.PyRepr.Str)) + "})";
+        Values.Count == 0 ? ClassName + "()" : ClassName + "({" + string.Join(", ", Values.Select(PyRepr.Str)) + "})";
 }

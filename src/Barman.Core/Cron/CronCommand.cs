@@ -9,7 +9,7 @@ namespace Barman.Core.Cron;
 /// servers, then runs <see cref="ServerCron"/> for the others in name order; an unexpected failure
 /// on one server is reported and the next server still runs. Never waits for the children.
 /// </summary>
-public static class CronCommand
+internal static class CronCommand
 {
     public static Task RunAsync(BarmanConfig config, IOutput output, CronOptions options, CancellationToken cancellationToken) =>
         RunAsync(config, output, new DetachedBarmanLauncher(config.Global.ConfigFile, options.KeepDescriptors), cancellationToken);

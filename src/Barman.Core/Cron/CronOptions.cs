@@ -2,4 +2,4 @@ namespace Barman.Core.Cron;
 
 /// <summary>Options of <c>barman cron</c>.</summary>
 /// <param name="KeepDescriptors">children keep cron's stdout/stderr instead of /dev/null.</param>
-public sealed record CronOptions(bool KeepDescriptors = false);
+internal sealed record CronOptions(bool KeepDescriptors = false);

@@ -9,7 +9,7 @@ namespace Barman.Core.Cron;
 /// loaded&gt; -q &lt;verb&gt; &lt;server&gt;</c>, in its own session so that it outlives cron, its
 /// terminal and its process group; stdio on /dev/null unless <paramref name="keepDescriptors"/>.
 /// </summary>
-public sealed class DetachedBarmanLauncher(string configFile, bool keepDescriptors) : IBarmanChildLauncher
+internal sealed class DetachedBarmanLauncher(string configFile, bool keepDescriptors) : IBarmanChildLauncher
 {
     private readonly Serilog.ILogger _log = BarmanLog.For("barman.command_wrappers");
 

@@ -2,6 +2,7 @@ using Barman.Core.Configuration;
 using Barman.Core.Logging;
 using Barman.Core.Os;
 using Barman.Core.Output;
+using Barman.Core.Streaming;
 
 namespace Barman.Core.Cron;
 
@@ -11,7 +12,7 @@ namespace Barman.Core.Cron;
 /// stop it (off). The children take their own locks, so a race between two crons only makes the
 /// later child exit quietly.
 /// </summary>
-public sealed class ServerCron(ServerConfig server, IOutput output, IBarmanChildLauncher launcher)
+internal sealed class ServerCron(ServerConfig server, IOutput output, IBarmanChildLauncher launcher)
 {
     public const string ArchiveWalVerb = "archive-wal";
     public const string ReceiveWalVerb = "receive-wal";

@@ -7,7 +7,7 @@ namespace Barman.Core.Logging;
 /// The logger of the current barman run. It flows with the async context so that several runs
 /// in one process (the in-process test harness) never share a log file.
 /// </summary>
-public static class BarmanLog
+internal static class BarmanLog
 {
     private static readonly AsyncLocal<ILogger?> CurrentLogger = new();
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Barman.Core.Output;
+using Barman.Core.Text;
 using Serilog.Events;
 using Serilog.Formatting;
 
@@ -10,7 +10,7 @@ namespace Barman.Core.Logging;
 /// <c>2026-11-24 05:33:08,162 [10050] barman.server INFO: Starting receive-wal for server pg</c>.
 /// Every line is redacted; exceptions (with stack traces) follow the line, as Python's logging does.
 /// </summary>
-public sealed class BarmanLogFormatter : ITextFormatter
+internal sealed class BarmanLogFormatter : ITextFormatter
 {
     private static readonly int Pid = Environment.ProcessId;
 

@@ -9,7 +9,7 @@ namespace Barman.Core.Logging;
 /// Appends to a log file and reopens it when logrotate moved or removed it, like Python's
 /// <c>WatchedFileHandler</c> (Serilog's file sink keeps writing to the moved file).
 /// </summary>
-public sealed class WatchedFileSink : ILogEventSink, IDisposable
+internal sealed class WatchedFileSink : ILogEventSink, IDisposable
 {
     private readonly string _path;
     private readonly ITextFormatter _formatter;

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Barman.Core.Os;
 
 /// <summary>How a detached child is started.</summary>
-public sealed record DetachedOptions
+internal sealed record DetachedOptions
 {
     /// <summary>Inherit our stdout/stderr (cron <c>--keep-descriptors</c>) instead of /dev/null.</summary>
     public bool KeepDescriptors { get; init; }
@@ -19,7 +19,7 @@ public sealed record DetachedOptions
 /// unless told otherwise, every signal back to its default disposition and an empty signal mask, not
 /// waited for (Barman's <c>BarmanSubProcess</c>). Uses posix_spawn so no managed code runs in the child.
 /// </summary>
-public static unsafe partial class DetachedProcess
+internal static unsafe partial class DetachedProcess
 {
     private const short POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08, POSIX_SPAWN_SETSID = 0x80;
     private const int O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_APPEND = 0x400;

@@ -4,7 +4,7 @@ namespace Barman.Core.Os;
 /// The durable file operations every WAL move is built from: a file is written under a temp name,
 /// fsynced, renamed, and its directory fsynced; a source is never removed before its destination is durable.
 /// </summary>
-public static class DurableFile
+internal static class DurableFile
 {
     /// <summary>fsync of a regular file's data and metadata.</summary>
     public static void Fsync(string path)

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Barman.Core.Os;
 
 /// <summary>statx/futimens/renameat2: the file calls .NET does not expose with the precision or atomicity we need.</summary>
-public static partial class FileCalls
+internal static partial class FileCalls
 {
     private const int AT_FDCWD = -100;
     private const int AT_SYMLINK_NOFOLLOW = 0x100;

@@ -7,7 +7,7 @@ namespace Barman.Core.Os;
 /// Barman's lock files (<c>.&lt;server&gt;-&lt;kind&gt;.lock</c>): open O_CREAT 0600, flock, write the
 /// owner's PID. The file is never deleted; liveness is "can I flock it", never "is the PID alive".
 /// </summary>
-public sealed class LockFile : IDisposable
+internal sealed class LockFile : IDisposable
 {
     private FileStream? _stream;
 
@@ -125,7 +125,7 @@ public sealed class LockFile : IDisposable
     }
 }
 
-public enum LockKind
+internal enum LockKind
 {
     Cron,
     ArchiveWal,

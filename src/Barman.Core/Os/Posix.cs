@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Barman.Core.Os;
 
 /// <summary>The few libc calls .NET does not expose (flock, fsync of a directory, kill, setsid, users).</summary>
-public static partial class Posix
+internal static partial class Posix
 {
     public const int SIGHUP = 1, SIGINT = 2, SIGKILL = 9, SIGTERM = 15;
     public const int ESRCH = 3, EINTR = 4, EACCES = 13, EAGAIN = 11, EPERM = 1;

@@ -6,7 +6,7 @@ namespace Barman.Core.Os;
 /// Turns SIGINT, SIGTERM and SIGHUP into cancellation, remembering which signal came, so that a
 /// verb can react as Barman does (receive-wal: SIGINT → exit 0, SIGTERM → exit 143).
 /// </summary>
-public sealed class SignalListener : IDisposable
+internal sealed class SignalListener : IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
     private readonly List<PosixSignalRegistration> _registrations = [];

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Barman.Core.Os;
 
 /// <summary>Looks up OS users and drops root privileges to <c>barman_user</c> (Barman's <c>drop_privileges</c>).</summary>
-public static partial class Users
+internal static partial class Users
 {
     public sealed record UserInfo(string Name, uint Uid, uint Gid, string Home);
 

@@ -1,3 +1,4 @@
+using Barman.Core.Text;
 using Serilog.Events;
 
 namespace Barman.Core.Output;
@@ -6,7 +7,7 @@ namespace Barman.Core.Output;
 /// Barman's console writer: info on stdout, <c>WARNING:</c>/<c>ERROR:</c>/<c>EXCEPTION:</c> on stderr,
 /// <c>DEBUG:</c> only with <c>-d</c>, info hidden by <c>-q</c>.
 /// </summary>
-public sealed class ConsoleOutput : OutputWriterBase
+internal sealed class ConsoleOutput : OutputWriterBase
 {
     private readonly TextWriter _out;
     private readonly TextWriter _err;

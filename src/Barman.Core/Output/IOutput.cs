@@ -5,7 +5,7 @@ namespace Barman.Core.Output;
 /// Mirrors Barman's <c>barman.output</c> module: messages, check results, listings; the writer
 /// decides the format (console, json, nagios) and the exit code.
 /// </summary>
-public interface IOutput
+internal interface IOutput
 {
     void Info(string message);
     /// <summary>Barman's <c>output.info(..., log=False)</c>: shown but not written to the log.</summary>

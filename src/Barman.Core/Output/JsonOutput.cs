@@ -1,3 +1,4 @@
+using Barman.Core.Text;
 using Serilog.Events;
 
 namespace Barman.Core.Output;
@@ -6,7 +7,7 @@ namespace Barman.Core.Output;
 /// Barman's <c>-f json</c> writer: results are collected and printed at close as one sorted JSON
 /// object with no trailing newline; plain messages go to <c>_INFO</c>, <c>_WARNING</c>, <c>_ERROR</c>.
 /// </summary>
-public sealed class JsonOutput : OutputWriterBase
+internal sealed class JsonOutput : OutputWriterBase
 {
     private readonly TextWriter _out;
     private readonly TextWriter _err;

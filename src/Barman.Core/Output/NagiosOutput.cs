@@ -1,3 +1,4 @@
+using Barman.Core.Text;
 using Serilog.Events;
 
 namespace Barman.Core.Output;
@@ -6,7 +7,7 @@ namespace Barman.Core.Output;
 /// <c>check --nagios</c> (Barman's <c>NagiosOutputWriter</c>): nothing but the plugin output is
 /// printed; on close one status line with perfdata, then one line per failed item; exit 2 on failure.
 /// </summary>
-public sealed class NagiosOutput : OutputWriterBase
+internal sealed class NagiosOutput : OutputWriterBase
 {
     private sealed record Item(string Server, string Check, bool Ok, string? Hint);
 

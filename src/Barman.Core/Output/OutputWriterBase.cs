@@ -1,11 +1,12 @@
 using Barman.Core.Logging;
-using Serilog;
+using Barman.Core.Text;
 using Serilog.Events;
+using Serilog;
 
 namespace Barman.Core.Output;
 
 /// <summary>Redaction, logging and the error flag, shared by every writer and its logger views.</summary>
-public abstract class OutputWriterBase : IOutput
+internal abstract class OutputWriterBase : IOutput
 {
     private readonly OutputState _state;
     private readonly ILogger _log;

@@ -6,7 +6,7 @@ namespace Barman.Core.Postgres;
 /// Barman's <c>has_backup_privileges</c>: a superuser, or (PostgreSQL 10+) a role with the monitoring
 /// roles and EXECUTE on the backup and WAL-control functions. Required by switch-wal and replication-status.
 /// </summary>
-public static class BackupPrivileges
+internal static class BackupPrivileges
 {
     /// <summary>Barman's privilege test: superuser, or (10+) monitoring roles and the backup/WAL functions.</summary>
     private const string Sql = """

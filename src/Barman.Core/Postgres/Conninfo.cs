@@ -8,7 +8,7 @@ namespace Barman.Core.Postgres;
 /// <c>key=value</c> form (single-quoted values, backslash escapes) and <c>postgresql://</c> URIs,
 /// and formats back to a key=value string that libpq (and pg_receivewal) accept.
 /// </summary>
-public sealed class Conninfo
+internal sealed class Conninfo
 {
     private readonly List<KeyValuePair<string, string>> _pairs;
 

@@ -1,4 +1,4 @@
 namespace Barman.Core.Postgres;
 
 /// <summary>A conninfo string that cannot be parsed (Barman's <c>ConninfoException</c>).</summary>
-public sealed class ConninfoException(string message) : Exception(message);
+internal sealed class ConninfoException(string message) : Exception(message);

@@ -5,7 +5,7 @@ using Npgsql;
 namespace Barman.Core.Postgres;
 
 /// <summary>Translates a libpq <see cref="Conninfo"/> into an Npgsql connection string.</summary>
-public static class NpgsqlConninfo
+internal static class NpgsqlConninfo
 {
     /// <summary>
     /// The Npgsql equivalent of <paramref name="conninfo"/>. Pooling is off (every barman run is

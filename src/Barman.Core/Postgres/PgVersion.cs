@@ -8,7 +8,7 @@ namespace Barman.Core.Postgres;
 /// Parses the server's <c>server_version_num</c> and client tools' <c>--version</c> lines robustly
 /// (distribution suffixes, <c>devel</c>/<c>beta</c>/<c>rc</c> builds, Debian epochs).
 /// </summary>
-public sealed partial record PgVersion(int Number) : IComparable<PgVersion>
+internal sealed partial record PgVersion(int Number) : IComparable<PgVersion>
 {
     /// <summary>The major release as a number: 150000 for 15.x, 90600 for 9.6.x.</summary>
     public int MajorNumber => Number >= 100000 ? Number / 10000 * 10000 : Number / 100 * 100;

@@ -9,7 +9,7 @@ namespace Barman.Core.Postgres;
 /// A normal (SQL) connection to the server built from a libpq conninfo, with the few queries the
 /// WAL commands need. Opening is bounded by a timeout and cancellable.
 /// </summary>
-public sealed class PostgresConnection : IAsyncDisposable
+internal sealed class PostgresConnection : IAsyncDisposable
 {
     private readonly NpgsqlConnection _connection;
 

@@ -3,4 +3,4 @@ using NpgsqlTypes;
 namespace Barman.Core.Postgres;
 
 /// <summary>One row of <c>pg_replication_slots</c> for a physical slot (spec §6.3 step 7).</summary>
-public sealed record ReplicationSlotStatus(string SlotName, bool Active, NpgsqlLogSequenceNumber? RestartLsn);
+internal sealed record ReplicationSlotStatus(string SlotName, bool Active, NpgsqlLogSequenceNumber? RestartLsn);

@@ -4,13 +4,13 @@ using Npgsql.Replication;
 namespace Barman.Core.Postgres;
 
 /// <summary>What IDENTIFY_SYSTEM and the server version say about the streaming peer.</summary>
-public sealed record StreamingIdentity(string SystemId, uint Timeline, string XLogPos, PgVersion ServerVersion);
+internal sealed record StreamingIdentity(string SystemId, uint Timeline, string XLogPos, PgVersion ServerVersion);
 
 /// <summary>
 /// A replication-protocol connection (Barman's <c>StreamingConnection</c>) over Npgsql's
 /// <see cref="PhysicalReplicationConnection"/>: IDENTIFY_SYSTEM and slot management.
 /// </summary>
-public sealed class StreamingConnection : IAsyncDisposable
+internal sealed class StreamingConnection : IAsyncDisposable
 {
     private readonly PhysicalReplicationConnection _connection;
 

@@ -1,7 +1,7 @@
 namespace Barman.Core.Postgres;
 
 /// <summary>Barman's reading of <c>synchronous_standby_names</c> (spec §6.4 <c>_is_synchronous</c>).</summary>
-public static class SynchronousStandbyNames
+internal static class SynchronousStandbyNames
 {
     /// <summary>
     /// The names listed: the text between the first <c>(</c> and the last <c>)</c> (or the whole

@@ -5,7 +5,7 @@ namespace Barman.Core.Streaming;
 /// (class name and colon included, no space). <see cref="Transient"/> marks conditions a
 /// self-healing restart may wait out (server restarting, slot still held by a dying walsender).
 /// </summary>
-public sealed class ArchiverFailure(string message, bool transient = false) : Exception(message)
+internal sealed class ArchiverFailure(string message, bool transient = false) : Exception(message)
 {
     public bool Transient { get; } = transient;
 

@@ -7,7 +7,7 @@ namespace Barman.Core.Streaming;
 /// The pg_receivewal argv Barman builds (<c>PgReceiveXlog.__init__</c>, spec §6.5):
 /// <c>&lt;path&gt; --dbname=&lt;dsn&gt; --verbose --no-loop --no-password --directory=&lt;dir&gt; [--slot=&lt;slot&gt;] [--synchronous]</c>.
 /// </summary>
-public static class PgReceiveWalCommandLine
+internal static class PgReceiveWalCommandLine
 {
     /// <exception cref="ConninfoException">the streaming conninfo cannot be parsed.</exception>
     public static IReadOnlyList<string> Build(string binaryPath, ServerConfig server, bool synchronous)

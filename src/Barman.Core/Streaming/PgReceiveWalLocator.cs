@@ -5,14 +5,14 @@ using Barman.Core.Postgres;
 namespace Barman.Core.Streaming;
 
 /// <summary>A pg_receivewal (or pg_receivexlog) found on the search path and what <c>--version</c> said.</summary>
-public sealed record PgReceiveWalBinary(string Path, string VersionOutput, PgVersion? Version);
+internal sealed record PgReceiveWalBinary(string Path, string VersionOutput, PgVersion? Version);
 
 /// <summary>
 /// Barman's <c>PostgreSQLClient.find_command</c> for pg_receivewal (spec §6.4): every PATH entry in
 /// order, <c>pg_receivewal</c> before <c>pg_receivexlog</c>, the first candidate whose
 /// <c>--version</c> exits 0 (this skips Debian's pg_wrapper when it cannot pick a cluster).
 /// </summary>
-public static class PgReceiveWalLocator
+internal static class PgReceiveWalLocator
 {
     public static readonly IReadOnlyList<string> Alternatives = ["pg_receivewal", "pg_receivexlog"];
 

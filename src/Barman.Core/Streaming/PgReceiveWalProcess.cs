@@ -11,7 +11,7 @@ namespace Barman.Core.Streaming;
 /// the PID and the argv), from a dedicated thread that lives until the child exits: the kernel's
 /// parent-death signal fires when the thread that forked the child ends.
 /// </summary>
-public sealed class PgReceiveWalProcess
+internal sealed class PgReceiveWalProcess
 {
     private const string SetPriv = "/usr/bin/setpriv";
 

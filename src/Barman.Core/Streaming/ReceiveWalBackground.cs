@@ -10,7 +10,7 @@ namespace Barman.Core.Streaming;
 /// the child holds its lock and runs pg_receivewal — or reports the child's start error. The child's
 /// stderr goes to a temporary file only so that this parent can read that error.
 /// </summary>
-public static class ReceiveWalBackground
+internal static class ReceiveWalBackground
 {
     /// <summary>How long the parent waits for the child to be streaming before declaring it started.</summary>
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);

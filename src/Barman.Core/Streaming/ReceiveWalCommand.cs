@@ -12,7 +12,7 @@ namespace Barman.Core.Streaming;
 /// supervision of pg_receivewal (output forwarding, signals) and — ours — a self-healing restart
 /// with bounded exponential backoff when the stream drops.
 /// </summary>
-public sealed class ReceiveWalCommand
+internal sealed class ReceiveWalCommand
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(60);

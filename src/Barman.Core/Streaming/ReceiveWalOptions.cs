@@ -1,7 +1,7 @@
 namespace Barman.Core.Streaming;
 
 /// <summary>The flags of <c>barman receive-wal</c>.</summary>
-public sealed record ReceiveWalOptions
+internal sealed record ReceiveWalOptions
 {
     public bool Stop { get; init; }
     public bool Reset { get; init; }

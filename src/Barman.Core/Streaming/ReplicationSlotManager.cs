@@ -10,7 +10,7 @@ namespace Barman.Core.Streaming;
 /// <c>receive-wal --create-slot / --drop-slot</c> (spec §7): replication-protocol commands over the
 /// streaming connection, with Barman's messages for every outcome. Returns true on success.
 /// </summary>
-public static class ReplicationSlotManager
+internal static class ReplicationSlotManager
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 

@@ -11,7 +11,7 @@ namespace Barman.Core.Streaming;
 /// receive-wal writes it on the first successful IDENTIFY_SYSTEM and refuses to stream a different
 /// cluster into the same archive; <c>check</c> reads it for <c>systemid coherence</c>.
 /// </summary>
-public sealed record ServerIdentity(string SystemId, string Version)
+internal sealed record ServerIdentity(string SystemId, string Version)
 {
     public const string FileName = "identity.json";
 

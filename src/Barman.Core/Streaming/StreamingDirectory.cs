@@ -11,7 +11,7 @@ namespace Barman.Core.Streaming;
 /// partial being truncated is first copied, and the one <c>--reset</c> replaces is moved, to the
 /// errors directory.
 /// </summary>
-public sealed class StreamingDirectory(ServerConfig server, IOutput output)
+internal sealed class StreamingDirectory(ServerConfig server, IOutput output)
 {
     private readonly string _dir = server.StreamingWalsDirectory;
 

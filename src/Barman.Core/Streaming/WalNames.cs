@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Barman.Core.Streaming;
 
 /// <summary>The few WAL file-name rules receive-wal needs (Barman's <c>xlog</c> module, spec §4).</summary>
-public static partial class WalNames
+internal static partial class WalNames
 {
     [GeneratedRegex("^[0-9A-Fa-f]{24}$")]
     private static partial Regex Segment();

@@ -1,12 +1,14 @@
+using Barman.Core.Compression;
 using Barman.Core.Configuration;
+using Barman.Core.Hooks;
 using Barman.Core.Logging;
-using Barman.Core.Wal.Compression;
+using Barman.Core.Text;
 using Serilog;
 
 namespace Barman.Core.Wal;
 
 /// <summary>A pre_archive_retry_script exited 63 (ABORT_STOP) for the file at <see cref="Index"/>.</summary>
-public sealed record HookAbort(int Index, string Reason);
+internal sealed record HookAbort(int Index, string Reason);
 
 /// <summary>
 /// The archive hooks of one archiver run (Barman's <c>WalArchiver.archive_wal</c>, spec §8.3):
@@ -14,7 +16,7 @@ public sealed record HookAbort(int Index, string Reason);
 /// <c>post_archive_retry_script</c> then <c>post_archive_script</c> after, whatever happened to it.
 /// Only built when at least one of them is configured, so that archiving without hooks costs nothing.
 /// </summary>
-public sealed class ArchiveHooks
+internal sealed class ArchiveHooks
 {
     private const string ScriptName = "archive_script";
     private const string RetryScriptName = "archive_retry_script";

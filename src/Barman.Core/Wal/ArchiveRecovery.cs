@@ -1,4 +1,5 @@
 using Barman.Core.Configuration;
+using Barman.Core.Hooks;
 using Barman.Core.Logging;
 using Barman.Core.Os;
 
@@ -18,7 +19,7 @@ namespace Barman.Core.Wal;
 /// With post hooks configured, a chunk's journal stays until its post hooks ran, so the recovery runs the post hooks
 /// of the files it completed, after releasing the xlogdb lock: at least once, never lost (Barman loses them).
 /// </summary>
-public static class ArchiveRecovery
+internal static class ArchiveRecovery
 {
     /// <summary>Repairs the server's archive if a journal is present; returns the number of files it completed.</summary>
     public static async Task<int> RecoverAsync(ServerConfig server, CancellationToken cancellationToken, HookRetryPolicy? hookRetry = null)

@@ -1,4 +1,5 @@
 using Barman.Core.Configuration;
+using Barman.Core.Hooks;
 using Barman.Core.Logging;
 using Barman.Core.Os;
 using Barman.Core.Output;
@@ -10,7 +11,7 @@ namespace Barman.Core.Wal;
 /// non-blocking archive-wal lock, repair an interrupted run, then the streaming archiver and the
 /// file archiver in that order. Also the archiving pass of <c>switch-wal --archive</c> (verbose off).
 /// </summary>
-public static class ArchiveWal
+internal static class ArchiveWal
 {
     /// <summary>
     /// One archiving pass. Returns false if an error was reported (the exit code follows the output's

@@ -7,7 +7,7 @@ namespace Barman.Core.Wal;
 /// process SIGKILLs itself the n-th time it passes <c>point</c> (<c>any</c> counts every point).
 /// Without the variable every call is a no-op (one static bool test).
 /// </summary>
-public static class CrashPoint
+internal static class CrashPoint
 {
     public const string Variable = "BARMAN_TEST_CRASH_AT";
 

@@ -6,7 +6,7 @@ namespace Barman.Core.Wal;
 /// Log sequence numbers (<c>X/Y</c>) and the mapping between LSNs and segment file names for any
 /// power-of-two segment size from 1 MiB to 1 GiB.
 /// </summary>
-public static class Lsn
+internal static class Lsn
 {
     public const long DefaultSegmentSize = 16L * 1024 * 1024;
     public const long MinSegmentSize = 1L * 1024 * 1024;

@@ -1,7 +1,7 @@
 namespace Barman.Core.Wal;
 
 /// <summary>A WAL segment (or <c>.partial</c>) found in the archive, decoded.</summary>
-public sealed record WalSegment(string Name, uint Timeline, ulong Log, ulong Segment, bool Partial)
+internal sealed record WalSegment(string Name, uint Timeline, ulong Log, ulong Segment, bool Partial)
 {
     /// <summary>Position of the segment on its timeline: log × segments-per-log + seg.</summary>
     public ulong Position(ulong segmentsPerLog) => (Log * segmentsPerLog) + Segment;
@@ -11,7 +11,7 @@ public sealed record WalSegment(string Name, uint Timeline, ulong Log, ulong Seg
 /// The files really present under <c>wals/</c> (a segment deleted by hand still has its xlog.db
 /// line, so continuity and "has it arrived" questions look at the disk).
 /// </summary>
-public static class WalArchiveContents
+internal static class WalArchiveContents
 {
     /// <summary>True when xlog.db is missing or empty (Barman's <c>WAL archive</c> test).</summary>
     public static bool XlogdbIsEmpty(string path) => !File.Exists(path) || new FileInfo(path).Length == 0;

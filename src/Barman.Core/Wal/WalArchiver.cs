@@ -1,14 +1,15 @@
+using Barman.Core.Compression;
 using Barman.Core.Configuration;
+using Barman.Core.Hooks;
 using Barman.Core.Logging;
 using Barman.Core.Os;
 using Barman.Core.Output;
-using Barman.Core.Wal.Compression;
 using Serilog;
 
 namespace Barman.Core.Wal;
 
 /// <summary>Which queue an archiver drains.</summary>
-public enum WalSourceKind
+internal enum WalSourceKind
 {
     /// <summary><c>streaming_wals_directory</c>, filled by pg_receivewal.</summary>
     Streaming,
@@ -23,7 +24,7 @@ public enum WalSourceKind
 /// one fsync per touched directory, one xlog.db append + fsync (see <see cref="ArchiveJournal"/>).
 /// The caller holds the archive-wal lock.
 /// </summary>
-public sealed class WalArchiver
+internal sealed class WalArchiver
 {
     private const int CopyBufferSize = 1 << 20;
 

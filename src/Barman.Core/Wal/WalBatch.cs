@@ -5,14 +5,14 @@ using Serilog;
 namespace Barman.Core.Wal;
 
 /// <summary>A WAL file chosen for this run, with what lstat said about it.</summary>
-public sealed record WalSource(string Name, string Path, FileStatus Status);
+internal sealed record WalSource(string Name, string Path, FileStatus Status);
 
 /// <summary>
 /// The files one archiver run works on (Barman's <c>WalArchiverQueue</c>): the valid files in
 /// archival order (<see cref="Total"/> of them, <see cref="Run"/> taken in this run), the unknown
 /// objects (always all moved to errors) and the files deliberately left in place.
 /// </summary>
-public sealed record WalBatch(IReadOnlyList<WalSource> Run, int Total, int BatchSize, IReadOnlyList<string> Unknown, IReadOnlyList<string> Skip)
+internal sealed record WalBatch(IReadOnlyList<WalSource> Run, int Total, int BatchSize, IReadOnlyList<string> Unknown, IReadOnlyList<string> Skip)
 {
     /// <summary>Barman's <c>run_size</c>: min(total, batch size), or total when unlimited.</summary>
     public int RunSize => Run.Count;

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Barman.Core.Wal;
 
 /// <summary>What a name in the WAL archive is (Barman's <c>xlog.py</c> classification).</summary>
-public enum WalFileKind
+internal enum WalFileKind
 {
     /// <summary>Not a WAL archive name at all.</summary>
     Unknown,
@@ -19,7 +19,7 @@ public enum WalFileKind
 }
 
 /// <summary>A decoded segment name: timeline, log id and segment number within the log (all from the hex name).</summary>
-public readonly record struct SegmentName(uint Timeline, uint Log, uint Segment)
+internal readonly record struct SegmentName(uint Timeline, uint Log, uint Segment)
 {
     public override string ToString() => $"{Timeline:X8}{Log:X8}{Segment:X8}";
 }
@@ -27,7 +27,7 @@ public readonly record struct SegmentName(uint Timeline, uint Log, uint Segment)
 /// <summary>
 /// WAL file names (spec §4): the classification regex, decoding, and the hash directory of the archive layout.
 /// </summary>
-public static partial class WalFileName
+internal static partial class WalFileName
 {
     [GeneratedRegex(@"^([0-9A-Fa-f]{8})(?:([0-9A-Fa-f]{8})([0-9A-Fa-f]{8})(?:\.[0-9A-Fa-f]{8}\.backup|\.partial)?|\.history)$", RegexOptions.CultureInvariant)]
     private static partial Regex XlogRegex();

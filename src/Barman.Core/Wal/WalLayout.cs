@@ -3,7 +3,7 @@ using Barman.Core.Configuration;
 namespace Barman.Core.Wal;
 
 /// <summary>Where things live in a server's WAL archive (spec §3).</summary>
-public static class WalLayout
+internal static class WalLayout
 {
     /// <summary><c>wals/&lt;hash dir&gt;/&lt;name&gt;</c>; history files in the wals root. Names never change with compression.</summary>
     public static string ArchivePath(ServerConfig server, string name) =>

@@ -7,13 +7,13 @@ using Npgsql;
 namespace Barman.Core.Wal;
 
 /// <summary>Options of <c>switch-wal</c>: CHECKPOINT first, wait for the closed WAL to be archived, for how long (0 = forever).</summary>
-public sealed record SwitchWalOptions(bool Force = false, bool Archive = false, int ArchiveTimeoutSeconds = 30);
+internal sealed record SwitchWalOptions(bool Force = false, bool Archive = false, int ArchiveTimeoutSeconds = 30);
 
 /// <summary>
 /// <c>switch-wal</c> (spec §12.3): optionally CHECKPOINT, <c>pg_switch_wal()</c>, and with
 /// <c>--archive</c> run archive-wal until the closed segment (or any new one) is in the archive.
 /// </summary>
-public static class WalSwitch
+internal static class WalSwitch
 {
     /// <summary>Pause between two archive-wal passes while waiting.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);

@@ -9,7 +9,7 @@ namespace Barman.Core.Wal;
 /// A server's xlog.db, held under the blocking <c>.&lt;server&gt;-xlogdb.lock</c> for as long as this
 /// object lives: every read and write of the file goes through one of these.
 /// </summary>
-public sealed class XlogDb : IDisposable
+internal sealed class XlogDb : IDisposable
 {
     private readonly LockFile _lock;
 

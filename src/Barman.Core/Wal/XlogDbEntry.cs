@@ -1,4 +1,5 @@
 using System.Globalization;
+using Barman.Core.Text;
 
 namespace Barman.Core.Wal;
 
@@ -6,7 +7,7 @@ namespace Barman.Core.Wal;
 /// One xlog.db line (spec §3.1): <c>name\tsize\ttime\tcompression\n</c>. Size is the archived
 /// (compressed) size; time is the source file's st_mtime; compression null is written <c>None</c>.
 /// </summary>
-public sealed record XlogDbEntry(string Name, long Size, double Time, string? Compression, string? Encryption = null)
+internal sealed record XlogDbEntry(string Name, long Size, double Time, string? Compression, string? Encryption = null)
 {
     /// <summary>The line as Barman 3.4 writes it, time in Python float repr, with the newline.</summary>
     public string ToLine() =>

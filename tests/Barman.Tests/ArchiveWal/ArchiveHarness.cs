@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Barman.Core.Configuration;
+using Barman.Core.Hooks;
 using Barman.Core.Output;
 using Barman.Core.Wal;
 using Barman.Tests.Infrastructure;
@@ -7,7 +8,7 @@ using Barman.Tests.Infrastructure;
 namespace Barman.Tests.ArchiveWal;
 
 /// <summary>A barman home in a temp dir with one server "pg", and helpers to run archive-wal in-process.</summary>
-public sealed class ArchiveHarness : IDisposable
+internal sealed class ArchiveHarness : IDisposable
 {
     public ArchiveHarness(Func<ServerConfig, ServerConfig>? configure = null)
     {
@@ -93,7 +94,7 @@ public sealed class ArchiveHarness : IDisposable
 
     public byte[] ArchivedContent(string name)
     {
-        using var stream = Barman.Core.Wal.Compression.Compressors.OpenDecompressed(ArchivePath(name));
+        using var stream = Barman.Core.Compression.Compressors.OpenDecompressed(ArchivePath(name));
         using var ms = new MemoryStream();
         stream.CopyTo(ms);
         return ms.ToArray();

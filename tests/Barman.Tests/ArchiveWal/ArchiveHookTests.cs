@@ -1,6 +1,7 @@
 using System.IO.Compression;
-using Barman.Core;
+using Barman.Core.Hooks;
 using Barman.Core.Os;
+using Barman.Core.Text;
 using Barman.Core.Wal;
 using static Barman.Tests.ArchiveWal.ArchiveHarness;
 

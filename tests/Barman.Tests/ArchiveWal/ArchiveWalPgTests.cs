@@ -1,6 +1,6 @@
 using Barman.Core.Os;
 using Barman.Core.Wal;
-using Barman.Core.Wal.Compression;
+using Barman.Core.Compression;
 using Barman.Tests.Infrastructure;
 using static Barman.Tests.ArchiveWal.ArchiveHarness;
 

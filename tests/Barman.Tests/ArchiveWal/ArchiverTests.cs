@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
+using Barman.Core.Compression;
 using Barman.Core.Os;
+using Barman.Core.Text;
 using Barman.Core.Wal;
-using Barman.Core.Wal.Compression;
 using static Barman.Tests.ArchiveWal.ArchiveHarness;
 
 namespace Barman.Tests.ArchiveWal;

@@ -1,12 +1,11 @@
-using Barman.Core.Configuration;
+using Barman.Core.Hooks;
 using Barman.Core.Logging;
-using Barman.Core.Wal;
 using Serilog;
 
 namespace Barman.Tests.ArchiveWal;
 
 /// <summary>One run of a hook script: its tag (pre, preretry, postretry, post) and its environment.</summary>
-public sealed record HookCall(string Tag, IReadOnlyDictionary<string, string> Env)
+internal sealed record HookCall(string Tag, IReadOnlyDictionary<string, string> Env)
 {
     public string this[string key] => Env[key];
     public string Segment => Env["BARMAN_SEGMENT"];
@@ -18,7 +17,7 @@ public sealed record HookCall(string Tag, IReadOnlyDictionary<string, string> En
 /// variables, PATH, whether BARMAN_FILE and its xlog.db line exist) and exits with queued codes;
 /// plus a barman log file for the run.
 /// </summary>
-public sealed class HookRecorder : IDisposable
+internal sealed class HookRecorder : IDisposable
 {
     /// <summary>Fast retries: 10 ms breaks, a 20 ms nap after one break.</summary>
     public static readonly HookRetryPolicy Fast = new(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(20), AttemptsBeforeNap: 1);

@@ -1,5 +1,5 @@
 using Barman.Core.Os;
-using Barman.Core.Wal;
+using Barman.Core.Text;
 using Barman.Tests.Infrastructure;
 
 namespace Barman.Tests.ArchiveWal;

@@ -1,4 +1,5 @@
 using Barman.Core.Checks;
+using Barman.Core.Text;
 using Barman.Core.Wal;
 
 namespace Barman.Tests.Checks;

@@ -169,7 +169,7 @@ public sealed class ConfigCliTests
         var outputs = new List<string>();
         foreach (var extension in new[] { ".conf", ".toml" })
         {
-            var samples = Path.Combine(ConfigDocsTests.RepositoryRoot, "samples");
+            var samples = Path.Combine(Repository.Root, "samples");
             var target = dir.Combine(extension.TrimStart('.'));
             Directory.CreateDirectory(Path.Combine(target, "barman.d"));
             foreach (var file in Directory.GetFiles(Path.Combine(samples, "barman.d"), "*" + extension))

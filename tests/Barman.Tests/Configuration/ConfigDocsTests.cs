@@ -1,25 +1,14 @@
 using Barman.Core.Configuration;
+using Barman.Tests.Infrastructure;
 
 namespace Barman.Tests.Configuration;
 
 public sealed class ConfigDocsTests
 {
-    /// <summary>The repository root (where Barman.sln is), found from the test binaries.</summary>
-    internal static string RepositoryRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Barman.sln")))
-                dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException("Barman.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
-
     [Fact]
     public void Committed_configuration_docs_match_the_key_table()
     {
-        var path = Path.Combine(RepositoryRoot, "docs", "configuration.md");
+        var path = Path.Combine(Repository.Root, "docs", "configuration.md");
         var expected = ConfigDocs.Render();
         if (Environment.GetEnvironmentVariable("BARMAN_UPDATE_DOCS") == "1")
         {

@@ -1,4 +1,5 @@
 using Barman.Core.Configuration;
+using Barman.Core.Listing;
 using Barman.Tests.Infrastructure;
 
 namespace Barman.Tests.Configuration;
@@ -6,7 +7,7 @@ namespace Barman.Tests.Configuration;
 /// <summary>samples/: every sample loads cleanly, and the INI and TOML samples describe the same servers.</summary>
 public sealed class SampleConfigTests
 {
-    private static string Samples => Path.Combine(ConfigDocsTests.RepositoryRoot, "samples");
+    private static string Samples => Path.Combine(Repository.Root, "samples");
 
     /// <summary>Every show-servers line of every server (what "identical configuration" means to an operator).</summary>
     internal static List<string> Describe(BarmanConfig config) =>

@@ -1,4 +1,5 @@
 using Barman.Core.Configuration;
+using Barman.Core.Listing;
 using Barman.Tests.Infrastructure;
 using static Barman.Tests.Configuration.ConfigFiles;
 

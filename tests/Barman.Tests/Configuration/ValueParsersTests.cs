@@ -1,5 +1,5 @@
 using Barman.Core.Configuration;
-using Barman.Core.Configuration.Parsing;
+using Barman.Core.Text;
 using Barman.Tests.Infrastructure;
 
 namespace Barman.Tests.Configuration;

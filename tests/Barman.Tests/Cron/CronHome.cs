@@ -7,7 +7,7 @@ namespace Barman.Tests.Cron;
 /// A barman_home and an INI config for one streaming server against a cluster, plus the cleanup
 /// cron tests need: every process mentioning this home is stopped and the slot dropped.
 /// </summary>
-public sealed class CronHome : IAsyncDisposable
+internal sealed class CronHome : IAsyncDisposable
 {
     private readonly TempDir _dir = new("barman-cron");
     private readonly PgCluster _cluster;

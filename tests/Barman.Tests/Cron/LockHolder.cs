@@ -1,4 +1,5 @@
 using Barman.Core.Os;
+using Barman.Core.Streaming;
 
 namespace Barman.Tests.Cron;
 
@@ -6,7 +7,7 @@ namespace Barman.Tests.Cron;
 /// Another process holding a Barman lock file with its PID written in it, as a running
 /// archive-wal/receive-wal would. Spawned with default signal dispositions so SIGINT stops it.
 /// </summary>
-public sealed class LockHolder : IDisposable
+internal sealed class LockHolder : IDisposable
 {
     private const string Script = "exec 9>>\"$1\"; flock -n 9 || exit 3; echo $$ > \"$1\"; exec sleep 600";
 

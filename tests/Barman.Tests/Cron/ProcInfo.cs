@@ -1,4 +1,5 @@
 using Barman.Core.Os;
+using Barman.Core.Streaming;
 
 namespace Barman.Tests.Cron;
 

@@ -1,4 +1,5 @@
 using Barman.Core.Output;
+using Barman.Core.Text;
 
 namespace Barman.Tests.Foundation;
 

@@ -1,4 +1,4 @@
-using Barman.Core.Output;
+using Barman.Core.Text;
 
 namespace Barman.Tests.Foundation;
 

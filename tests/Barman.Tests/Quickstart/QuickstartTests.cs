@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 using Barman.Core.Os;
-using Barman.Tests.Configuration;
 using Barman.Tests.Cron;
 using Barman.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -101,7 +100,7 @@ public sealed partial class QuickstartTests(ITestOutputHelper log)
                 WorkingDirectory = Path.GetTempPath(),
             };
             psi.ArgumentList.Add("bash");
-            psi.ArgumentList.Add(Path.Combine(ConfigDocsTests.RepositoryRoot, "samples", "quickstart", "run.sh"));
+            psi.ArgumentList.Add(Path.Combine(Repository.Root, "samples", "quickstart", "run.sh"));
             psi.Environment["BARMAN_BIN"] = CliRunner.ExecutablePath;
             var process = Process.Start(psi)!;
             process.StandardInput.Close();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Barman.Core.Configuration;
 using Barman.Core.Os;
 using Barman.Core.Output;
+using Barman.Core.Streaming;
 using Barman.Tests.Infrastructure;
 
 namespace Barman.Tests.Streaming;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Barman.Core.Os;
+using Barman.Core.Streaming;
 using Barman.Tests.Infrastructure;
 
 namespace Barman.Tests.Streaming;

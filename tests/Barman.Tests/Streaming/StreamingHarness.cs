@@ -68,7 +68,7 @@ internal sealed class StreamingHarness : IDisposable
 
     public string LockPath => LockFile.PathFor(Server.LockDirectory, Server.Name, LockKind.ReceiveWal);
 
-    /// <summary>Starts receive-wal in-process; cancel <see cref="Running.Cancel"/> with the signal to simulate.</summary>
+    /// <summary>Starts receive-wal in-process; stop it with <see cref="Running.StopWith"/> and the signal to simulate.</summary>
     public Running Start(bool reset = false)
     {
         var running = new Running();

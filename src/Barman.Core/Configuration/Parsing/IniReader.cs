@@ -7,7 +7,7 @@ namespace Barman.Core.Configuration.Parsing;
 /// headers, <c>key = value</c> or <c>key: value</c>, whole-line <c>#</c>/<c>;</c> comments, indented
 /// continuation lines, lower-cased keys, duplicates allowed (the last wins).
 /// </summary>
-public static partial class IniReader
+internal static partial class IniReader
 {
     // ConfigParser's SECTCRE (greedy: "[a]b]" is the section "a]b") and OPTCRE (first '=' or ':').
     [GeneratedRegex(@"^\[(?<header>.+)\]", RegexOptions.CultureInvariant)]

@@ -1,5 +1,6 @@
-using System.Text;
 using System.Text.RegularExpressions;
+using System.Text;
+using Barman.Core.Text;
 
 namespace Barman.Core.Configuration.Parsing;
 
@@ -8,7 +9,7 @@ namespace Barman.Core.Configuration.Parsing;
 /// interpolated in the same context), <c>%%</c> is a literal <c>%</c>. Where the key is looked up is
 /// the caller's business (same section, <c>[DEFAULT]</c>, built-ins, <c>[barman]</c>).
 /// </summary>
-public static partial class Interpolator
+internal static partial class Interpolator
 {
     private const int MaxDepth = 10;
 

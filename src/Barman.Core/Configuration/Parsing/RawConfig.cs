@@ -1,10 +1,10 @@
 namespace Barman.Core.Configuration.Parsing;
 
 /// <summary>One <c>key = value</c> as read from a file, before interpolation.</summary>
-public sealed record RawValue(string Value, string File, int Line);
+internal sealed record RawValue(string Value, string File, int Line);
 
 /// <summary>One section of the merged configuration (keys lower-cased, insertion ordered).</summary>
-public sealed class RawSection(string name)
+internal sealed class RawSection(string name)
 {
     private readonly List<string> _order = [];
     private readonly Dictionary<string, RawValue> _values = new(StringComparer.Ordinal);
@@ -28,7 +28,7 @@ public sealed class RawSection(string name)
 /// What ConfigParser holds after reading one or more files: the <c>[DEFAULT]</c> section and the
 /// other sections in order of first appearance. Later files override keys of earlier ones.
 /// </summary>
-public sealed class RawConfig
+internal sealed class RawConfig
 {
     public const string DefaultSection = "DEFAULT";
     public const string GlobalSection = "barman";
@@ -98,7 +98,7 @@ public sealed class RawConfig
 }
 
 /// <summary>One parsed file: section headers and key/value entries in file order.</summary>
-public sealed class RawDocument(string file)
+internal sealed class RawDocument(string file)
 {
     private readonly List<(string Section, string? Key, RawValue? Value)> _entries = [];
 

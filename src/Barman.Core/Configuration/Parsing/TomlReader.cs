@@ -10,7 +10,7 @@ namespace Barman.Core.Configuration.Parsing;
 /// integers or booleans and become the same text an INI file would hold, so both formats resolve
 /// through one pipeline. Keys are lower-cased like ConfigParser does.
 /// </summary>
-public static class TomlReader
+internal static class TomlReader
 {
     /// <exception cref="ConfigurationException">the text is not valid TOML or does not fit the layout.</exception>
     public static RawDocument Parse(string text, string file)

@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace Barman.Core.Checks;
+namespace Barman.Core.Text;
 
 /// <summary>Barman's human-readable sizes and intervals (<c>utils.pretty_size</c>, <c>human_readable_timedelta</c>).</summary>
-public static class HumanFormat
+internal static class HumanFormat
 {
     private static readonly string[] Suffixes = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"];
 

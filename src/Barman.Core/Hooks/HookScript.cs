@@ -1,16 +1,16 @@
 using System.Diagnostics;
 
-namespace Barman.Core.Os;
+namespace Barman.Core.Hooks;
 
 /// <summary>What a hook script did: its exit status and everything it wrote.</summary>
-public sealed record HookScriptResult(int ExitCode, string Stdout, string Stderr);
+internal sealed record HookScriptResult(int ExitCode, string Stdout, string Stderr);
 
 /// <summary>
 /// Runs a configured hook command the way Barman's <c>Command(script, shell=True)</c> does:
-/// <c>/bin/sh -c &lt;script&gt;</c>, our environment plus <paramref name="environment"/>, <c>PATH</c>
+/// <c>/bin/sh -c &lt;script&gt;</c>, our environment plus the given variables, <c>PATH</c>
 /// replaced, stdin an immediately closed pipe, stdout and stderr captured whole.
 /// </summary>
-public static class HookScript
+internal static class HookScript
 {
     public static async Task<HookScriptResult> RunAsync(string script, IReadOnlyDictionary<string, string> environment, string path, CancellationToken cancellationToken)
     {

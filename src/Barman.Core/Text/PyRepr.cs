@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
 
-namespace Barman.Core.Configuration.Parsing;
+namespace Barman.Core.Text;
 
 /// <summary>Python's <c>repr()</c>/<c>str()</c> of the few value kinds Barman prints in messages and show-servers.</summary>
-public static class PyRepr
+internal static class PyRepr
 {
     /// <summary><c>repr(str)</c>: single quotes unless the text holds a single quote and no double quote.</summary>
     public static string Str(string value)

@@ -1,9 +1,10 @@
+using Barman.Core.Configuration;
 using Barman.Core.Output;
 
-namespace Barman.Core.Configuration;
+namespace Barman.Core.Listing;
 
 /// <summary><c>list-servers [--minimal]</c> (Barman §12.4).</summary>
-public static class ServerListing
+internal static class ServerListing
 {
     /// <summary>Barman's list-servers suffix: inactive wins over disabled; passive is appended to either.</summary>
     public static string Suffix(ServerConfig server)

@@ -1,10 +1,10 @@
-namespace Barman.Core.Wal.Compression;
+namespace Barman.Core.Compression;
 
 /// <summary>
 /// One WAL compressor: a streaming Stream→Stream codec plus the name xlog.db records for it.
 /// Archived files keep their WAL name; the format is found again by magic bytes.
 /// </summary>
-public interface ICompressor
+internal interface ICompressor
 {
     /// <summary>The name written in xlog.db's compression column (<c>gzip</c>, <c>pygzip</c>, <c>zstd</c>...).</summary>
     string Name { get; }
@@ -19,7 +19,7 @@ public interface ICompressor
     Stream Decompress(Stream input);
 }
 
-public enum CompressionFormat
+internal enum CompressionFormat
 {
     Gzip,
     Bzip2,

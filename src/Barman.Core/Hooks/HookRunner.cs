@@ -3,13 +3,13 @@ using Barman.Core.Logging;
 using Barman.Core.Os;
 using Serilog;
 
-namespace Barman.Core.Wal;
+namespace Barman.Core.Hooks;
 
 /// <summary>
 /// Barman's <c>HookScriptRunner</c> and <c>RetryHookScriptRunner</c> for one server: the common
 /// <c>BARMAN_*</c> variables, the log lines, and the retry loop (until exit 0, 62 or 63).
 /// </summary>
-public sealed class HookRunner(ServerConfig server, HookRetryPolicy policy)
+internal sealed class HookRunner(ServerConfig server, HookRetryPolicy policy)
 {
     /// <summary>Retry scripts: stop retrying, log it, go on.</summary>
     public const int AbortContinue = 62;

@@ -1,13 +1,13 @@
 using Barman.Core.Configuration;
 using Barman.Core.Output;
 
-namespace Barman.Core.Checks;
+namespace Barman.Core.Listing;
 
 /// <summary>
 /// Barman's <c>get_server_list</c> + <c>manage_server_command</c> for the multi-server verbs
 /// (check, status, replication-status, switch-wal): <c>all</c> or the named servers, sorted.
 /// </summary>
-public static class ServerSelection
+internal static class ServerSelection
 {
     /// <param name="operational">
     /// true for status/replication-status/switch-wal: inactive servers are skipped

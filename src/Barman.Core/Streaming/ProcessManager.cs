@@ -1,10 +1,11 @@
 using Barman.Core.Configuration;
+using Barman.Core.Os;
 using Barman.Core.Output;
 
-namespace Barman.Core.Os;
+namespace Barman.Core.Streaming;
 
 /// <summary>A running receive-wal found through its lock file.</summary>
-public sealed record ReceiveWalProcess(string Server, int Pid, string LockPath)
+internal sealed record ReceiveWalProcess(string Server, int Pid, string LockPath)
 {
     /// <summary>Barman's <c>ProcessInfo</c> display: <c>receive-wal(&lt;pid&gt;)</c>.</summary>
     public override string ToString() => $"receive-wal({Pid})";
@@ -15,7 +16,7 @@ public sealed record ReceiveWalProcess(string Server, int Pid, string LockPath)
 /// server through the exact lock path <c>.&lt;server&gt;-receive-wal.lock</c> (Barman globs
 /// <c>.&lt;server&gt;-*.lock</c> and so mistakes <c>pg-2</c>'s process for <c>pg</c>'s) and stop it with SIGINT.
 /// </summary>
-public static class ProcessManager
+internal static class ProcessManager
 {
     /// <summary>How long a stop waits for the process to go (Barman: 10 polls of 1 s).</summary>
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);

@@ -1,7 +1,7 @@
-namespace Barman.Core.Wal.Compression;
+namespace Barman.Core.Compression;
 
 /// <summary>Compressor lookup by configured name, and format identification by magic bytes.</summary>
-public static class Compressors
+internal static class Compressors
 {
     /// <summary>Names accepted in <c>compression</c>: Barman's gzip/bzip2/pigz/pygzip/pybzip2 and our lz4/zstd.</summary>
     public static IReadOnlyList<string> Names { get; } = ["gzip", "bzip2", "lz4", "zstd", "pygzip", "pybzip2", "pigz"];

@@ -1,13 +1,13 @@
 using System.IO.Compression;
 
-namespace Barman.Core.Wal.Compression;
+namespace Barman.Core.Compression;
 
 /// <summary>
 /// gzip (RFC 1952) with .NET's zlib-ng. Level 3 was measured on real pgbench WAL segments: ~100 MB/s
 /// per core with output 3 % SMALLER than <c>gzip -6</c> (level 1 is faster but 27 % larger; level 6
 /// reaches only ~60 MB/s). See docs/performance.md.
 /// </summary>
-public sealed class GzipCompressor(string name = "gzip") : ICompressor
+internal sealed class GzipCompressor(string name = "gzip") : ICompressor
 {
     public const int Level = 3;
 

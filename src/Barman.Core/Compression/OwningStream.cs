@@ -1,4 +1,4 @@
-namespace Barman.Core.Wal.Compression;
+namespace Barman.Core.Compression;
 
 /// <summary>A read-only decompressing stream that also disposes the file under it.</summary>
 internal sealed class OwningStream(Stream inner, Stream owned) : Stream

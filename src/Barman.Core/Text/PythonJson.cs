@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Text;
 
-namespace Barman.Core.Output;
+namespace Barman.Core.Text;
 
 /// <summary>
 /// Serialises nested dictionaries, lists and strings exactly like Python's
 /// <c>json.dumps(obj, sort_keys=True)</c> (separators <c>", "</c> and <c>": "</c>, ASCII escapes),
 /// which Barman's JSON writer uses. Hand-written to stay AOT-clean.
 /// </summary>
-public static class PythonJson
+internal static class PythonJson
 {
     public static string Dumps(object? value)
     {

@@ -1,10 +1,11 @@
-using Barman.Core.Configuration.Parsing;
+using Barman.Core.Configuration;
 using Barman.Core.Output;
+using Barman.Core.Text;
 
-namespace Barman.Core.Configuration;
+namespace Barman.Core.Listing;
 
 /// <summary><c>show-servers SERVER...|all</c>: every configuration value of each server, sorted by key (Barman §12.4).</summary>
-public static class ServerShow
+internal static class ServerShow
 {
     /// <summary>The lines of one server: every server key of the table plus Barman's extra attributes, sorted.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> Values(ServerConfig server)

@@ -1,9 +1,9 @@
 using ICSharpCode.SharpZipLib.BZip2;
 
-namespace Barman.Core.Wal.Compression;
+namespace Barman.Core.Compression;
 
 /// <summary>bzip2 via SharpZipLib, 900 kB blocks (Python's <c>bz2</c> level 9, as Barman's pybzip2).</summary>
-public sealed class Bzip2Compressor(string name = "bzip2") : ICompressor
+internal sealed class Bzip2Compressor(string name = "bzip2") : ICompressor
 {
     public string Name => name;
     public CompressionFormat Format => CompressionFormat.Bzip2;

@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Text;
 
-namespace Barman.Core.Wal;
+namespace Barman.Core.Text;
 
 /// <summary>
 /// Python 3's <c>repr(float)</c> / <c>str(float)</c>: the shortest digit string that round-trips,
 /// positional for decimal exponents in [-4, 16), otherwise <c>d.ddde±XX</c>; integral values keep
 /// <c>.0</c> (<c>1700000000.0</c>). xlog.db stores mtimes this way.
 /// </summary>
-public static class PythonFloat
+internal static class PythonFloat
 {
     public static string Format(double value)
     {

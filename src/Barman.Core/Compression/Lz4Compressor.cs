@@ -1,10 +1,10 @@
 using K4os.Compression.LZ4;
 using K4os.Compression.LZ4.Streams;
 
-namespace Barman.Core.Wal.Compression;
+namespace Barman.Core.Compression;
 
 /// <summary>LZ4 frame format (readable by <c>lz4 -d</c>), fast level, with a content checksum like the lz4 tool.</summary>
-public sealed class Lz4Compressor : ICompressor
+internal sealed class Lz4Compressor : ICompressor
 {
     public string Name => "lz4";
     public CompressionFormat Format => CompressionFormat.Lz4;

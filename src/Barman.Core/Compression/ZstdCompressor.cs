@@ -1,13 +1,13 @@
 using ZstdSharp;
 using ZstdSharp.Unsafe;
 
-namespace Barman.Core.Wal.Compression;
+namespace Barman.Core.Compression;
 
 /// <summary>
 /// Zstandard standard frames (readable by <c>zstd -d</c>), level 1 with a content checksum: on real
 /// WAL it compressed better than level 3 and ~2× faster (docs/performance.md).
 /// </summary>
-public sealed class ZstdCompressor : ICompressor
+internal sealed class ZstdCompressor : ICompressor
 {
     public const int Level = 1;
 

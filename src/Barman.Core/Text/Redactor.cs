@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 
-namespace Barman.Core.Output;
+namespace Barman.Core.Text;
 
 /// <summary>Removes passwords from any text shown or logged (Barman's <c>redact_passwords</c>, plus quoted values).</summary>
-public static partial class Redactor
+internal static partial class Redactor
 {
     public const string Mask = "*REDACTED*";
 
