@@ -105,7 +105,7 @@ internal sealed class BarmanSession : IDisposable
     private static (Logger Logger, string? Warning) CreateLogger(GlobalConfig global, GlobalOptions options, TextWriter stderr)
     {
         var levelName = options.LogLevel ?? global.LogLevel;
-        var level = BarmanLogFormatter.ParseLevel(levelName);
+        var level = LogLevels.Parse(levelName);
         string? warning = null;
         if (level is null)
         {

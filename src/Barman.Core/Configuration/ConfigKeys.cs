@@ -1,4 +1,5 @@
 using System.Globalization;
+using Barman.Core.Logging;
 using Barman.Core.Text;
 
 namespace Barman.Core.Configuration;
@@ -23,7 +24,7 @@ internal static class ConfigKeys
             (g, v) => g with { BarmanUser = (string)v! }, g => g.BarmanUser),
         G("log_file", null, "Log file (reopened when rotated); none: log to standard error.",
             (g, v) => g with { LogFile = (string?)v }, g => Show(g.LogFile)),
-        G("log_level", "INFO", "Log level: DEBUG, INFO, WARNING, ERROR or CRITICAL (`--log-level` overrides it).",
+        G("log_level", "INFO", "Log level: " + string.Join(", ", LogLevels.Names.SkipLast(1)) + " or " + LogLevels.Names[^1] + " (NOTSET logs everything; `--log-level` overrides it).",
             (g, v) => g with { LogLevel = (string)v! }, g => g.LogLevel),
         G("log_format", "%(asctime)s [%(process)s] %(name)s %(levelname)s: %(message)s",
             "Log line format (Python logging style). Barman 3.4 reads it but warns that it is an invalid option; we accept it silently.",
