@@ -13,14 +13,8 @@ internal sealed class ArchiveHarness : IDisposable
     public ArchiveHarness(Func<ServerConfig, ServerConfig>? configure = null)
     {
         Dir = new TempDir("barman-archive");
-        Global = new GlobalConfig
-        {
-            ConfigFile = Dir.Combine("barman.conf"),
-            BarmanHome = Dir.Path,
-            LockDirectory = Dir.Path,
-            BarmanUser = Environment.UserName,
-        };
-        var server = ServerConfig.WithDefaults("pg", Global) with { StreamingArchiver = true };
+        Global = TestConfig.Global(Dir.Path);
+        var server = TestConfig.Server("pg", Global) with { StreamingArchiver = true };
         Server = configure is null ? server : configure(server);
     }
 

@@ -17,8 +17,8 @@ internal sealed class StreamingHarness : IDisposable
     public StreamingHarness(PgCluster pg, string name, string slot, Func<ServerConfig, ServerConfig>? tweak = null)
     {
         Home = new TempDir("barman-streaming");
-        var global = new GlobalConfig { ConfigFile = Home.Combine("barman.conf"), BarmanHome = Home.Path, LockDirectory = Home.Path, BarmanUser = Environment.UserName };
-        var server = ServerConfig.WithDefaults(name, global) with
+        var global = TestConfig.Global(Home.Path);
+        var server = TestConfig.Server(name, global) with
         {
             Conninfo = pg.Conninfo,
             StreamingConninfo = $"host={pg.Host} port={pg.Port} user=postgres",
