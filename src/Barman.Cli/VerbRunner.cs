@@ -10,25 +10,23 @@ namespace Barman.Cli;
 /// </summary>
 internal sealed class VerbRunner(GlobalOptionSet globals, ConsoleStreams console)
 {
-    public ConsoleStreams Console => console;
-
-    public Task<int> RunAsync(
-        ParseResult parse,
-        Func<BarmanSession, CancellationToken, Task> body,
-        CancellationToken cancellationToken,
-        bool nagios = false) =>
-        RunAsync(parse, async (session, token) =>
+    /// <summary>Sets the action of <paramref name="command"/> to run <paramref name="body"/> in a session.</summary>
+    /// <param name="nagios">the verb's <c>--nagios</c> flag: when set, the Nagios writer replaces the format's.</param>
+    public Command Bind(Command command, Func<ParseResult, BarmanSession, CancellationToken, Task> body, Option<bool>? nagios = null) =>
+        Bind(command, async (parse, session, token) =>
         {
-            await body(session, token);
+            await body(parse, session, token);
             return (int?)null;
-        }, cancellationToken, nagios);
+        }, nagios);
 
     /// <summary>As above, for a body that may impose the exit code (e.g. receive-wal's 143 after SIGTERM).</summary>
-    public async Task<int> RunAsync(
-        ParseResult parse,
-        Func<BarmanSession, CancellationToken, Task<int?>> body,
-        CancellationToken cancellationToken,
-        bool nagios = false)
+    public Command Bind(Command command, Func<ParseResult, BarmanSession, CancellationToken, Task<int?>> body, Option<bool>? nagios = null)
+    {
+        command.SetAction((parse, ct) => RunAsync(parse, (session, token) => body(parse, session, token), nagios is not null && parse.GetValue(nagios), ct));
+        return command;
+    }
+
+    private async Task<int> RunAsync(ParseResult parse, Func<BarmanSession, CancellationToken, Task<int?>> body, bool nagios, CancellationToken cancellationToken)
     {
         var (session, exitCode) = BarmanSession.Open(globals.Read(parse, nagios), console);
         if (session is null)
@@ -56,12 +54,5 @@ internal sealed class VerbRunner(GlobalOptionSet globals, ConsoleStreams console
             await console.Error.FlushAsync(CancellationToken.None);
             return code;
         }
-    }
-
-    /// <summary>Sets the action of <paramref name="command"/> to run <paramref name="body"/> in a session.</summary>
-    public Command Bind(Command command, Func<ParseResult, BarmanSession, CancellationToken, Task> body)
-    {
-        command.SetAction((parse, ct) => RunAsync(parse, (session, token) => body(parse, session, token), ct));
-        return command;
     }
 }
