@@ -9,22 +9,6 @@ using Serilog.Events;
 
 namespace Barman.Core;
 
-/// <summary>Global options given before the verb (Barman §1.1).</summary>
-internal sealed record GlobalOptions
-{
-    public string? ConfigFile { get; init; }
-    public string Color { get; init; } = "auto";
-    public string? LogLevel { get; init; }
-    public bool Quiet { get; init; }
-    public bool Debug { get; init; }
-    public string Format { get; init; } = "console";
-    /// <summary>The <c>&lt;verb&gt; --nagios</c> writer replaces the format's.</summary>
-    public bool Nagios { get; init; }
-}
-
-/// <summary>Where a run writes: the process's console, or captured writers in tests.</summary>
-internal sealed record ConsoleStreams(TextWriter Out, TextWriter Error, bool OutIsTerminal = false, bool ErrorIsTerminal = false);
-
 /// <summary>
 /// One barman invocation after the global options were parsed: Barman's start-up sequence
 /// (config, privileges, logging, writer, included files, validation) and server lookup.
@@ -139,19 +123,4 @@ internal sealed class BarmanSession : IDisposable
         ServerSelection.Select(Config, Output, names, mode);
 
     public void Dispose() => _logger?.Dispose();
-}
-
-/// <summary>A log sink writing Barman-formatted lines to a TextWriter (stderr fallback).</summary>
-internal sealed class TextWriterSink(TextWriter writer, Serilog.Formatting.ITextFormatter formatter) : ILogEventSink
-{
-    private readonly Lock _gate = new();
-
-    public void Emit(LogEvent logEvent)
-    {
-        lock (_gate)
-        {
-            formatter.Format(logEvent, writer);
-            writer.Flush();
-        }
-    }
 }
