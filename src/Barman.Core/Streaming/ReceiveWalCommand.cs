@@ -243,9 +243,10 @@ internal sealed class ReceiveWalCommand
             await using var streaming = await StreamingConnection.OpenAsync(conninfo, ConnectTimeout, cancellationToken, _server.StreamingArchiverName);
             identity = await streaming.IdentifyAsync(cancellationToken);
         }
-        catch (Exception e) when (IsConnectionFailure(e, cancellationToken))
+        catch (Exception e) when (ConnectionFailure.Is(e))
         {
-            PostgresConnection.LogFailure(e);
+            cancellationToken.ThrowIfCancellationRequested();
+            ConnectionFailure.Log(e);
             throw new ArchiverFailure(failure, IsTransient(e));
         }
         if (identity.ServerVersion.Number < 90600)
@@ -277,9 +278,10 @@ internal sealed class ReceiveWalCommand
         {
             return await PostgresConnection.OpenAsync(_server.Conninfo ?? PgReceiveWalCommandLine.StreamingConninfo(_server)!, ConnectTimeout, cancellationToken);
         }
-        catch (Exception e) when (IsConnectionFailure(e, cancellationToken))
+        catch (Exception e) when (ConnectionFailure.Is(e))
         {
-            PostgresConnection.LogFailure(e);
+            cancellationToken.ThrowIfCancellationRequested();
+            ConnectionFailure.Log(e);
             throw new ArchiverFailure($"failed opening the PostgreSQL connection for server {_server.Name}", IsTransient(e));
         }
     }
@@ -290,16 +292,13 @@ internal sealed class ReceiveWalCommand
         {
             return await query();
         }
-        catch (Exception e) when (IsConnectionFailure(e, cancellationToken))
+        catch (Exception e) when (ConnectionFailure.Is(e))
         {
-            PostgresConnection.LogFailure(e);
-            throw new ArchiverFailure($"failed querying the PostgreSQL server {_server.Name}: {ReplicationSlotManager.Describe(e)}", IsTransient(e));
+            cancellationToken.ThrowIfCancellationRequested();
+            ConnectionFailure.Log(e);
+            throw new ArchiverFailure($"failed querying the PostgreSQL server {_server.Name}: {ConnectionFailure.Describe(e)}", IsTransient(e));
         }
     }
-
-    private static bool IsConnectionFailure(Exception e, CancellationToken cancellationToken) =>
-        e is NpgsqlException or ConninfoException or TimeoutException or InvalidOperationException
-        || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     /// <summary>What a self-healing restart may wait out; authentication or configuration problems are not.</summary>
     private static bool IsTransient(Exception e) => e switch
