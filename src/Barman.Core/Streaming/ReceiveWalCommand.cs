@@ -19,14 +19,16 @@ internal sealed class ReceiveWalCommand
 
     private readonly ServerConfig _server;
     private readonly IOutput _output;
-    private readonly Func<int> _signal;
+    private readonly ISignalSource? _signals;
 
-    /// <param name="signal">Which signal cancelled the token (SIGINT/SIGTERM/SIGHUP); 0 counts as SIGINT.</param>
-    public ReceiveWalCommand(ServerConfig server, IOutput output, Func<int>? signal = null)
+    /// <param name="server">The server to stream.</param>
+    /// <param name="output">Where messages go (logger <c>barman.server</c>).</param>
+    /// <param name="signals">Which signal cancels the run's token; null: none is known (a cancellation counts as SIGINT).</param>
+    public ReceiveWalCommand(ServerConfig server, IOutput output, ISignalSource? signals)
     {
         _server = server;
         _output = output.ForLogger("barman.server");
-        _signal = signal ?? (() => SignalListener.Current?.Received ?? 0);
+        _signals = signals;
     }
 
     /// <summary>First and longest pause between two pg_receivewal runs of the self-healing restart.</summary>
@@ -38,7 +40,8 @@ internal sealed class ReceiveWalCommand
     /// <c>--drop-slot</c> &gt; stream. Returns an exit code that overrides the output's (143 after
     /// SIGTERM), or null to let the output decide (1 if an error was printed, else 0).
     /// </summary>
-    public static async Task<int?> DispatchAsync(ServerConfig server, IOutput output, ReceiveWalOptions options, CancellationToken cancellationToken, Func<int>? signal = null)
+    /// <param name="signals">Which signal cancelled <paramref name="cancellationToken"/>; null: none is known (a cancellation counts as SIGINT).</param>
+    public static async Task<int?> DispatchAsync(ServerConfig server, IOutput output, ReceiveWalOptions options, ISignalSource? signals, CancellationToken cancellationToken)
     {
         if (options.Stop && options.Reset)
         {
@@ -62,7 +65,7 @@ internal sealed class ReceiveWalCommand
         }
         if (options.Background && !options.Reset)
             return await ReceiveWalBackground.StartAsync(server, output, cancellationToken);
-        return await new ReceiveWalCommand(server, output, signal).RunAsync(options.Reset, cancellationToken);
+        return await new ReceiveWalCommand(server, output, signals).RunAsync(options.Reset, cancellationToken);
     }
 
     /// <summary>Barman's <c>Server.receive_wal(reset)</c>.</summary>
@@ -343,16 +346,18 @@ internal sealed class ReceiveWalCommand
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Forward the signal (SIGHUP becomes a graceful SIGINT) and wait for pg_receivewal to go.
-            process.Signal(_signal() == Posix.SIGTERM ? Posix.SIGTERM : Posix.SIGINT);
+            process.Signal(Signal == Posix.SIGTERM ? Posix.SIGTERM : Posix.SIGINT);
             var code = await process.WaitAsync(StopGrace);
             return new RunResult(code, Volatile.Read(ref streamed), true, DateTime.UtcNow - started);
         }
     }
 
+    private int Signal => _signals?.Received ?? 0;
+
     /// <summary>SIGINT → Barman's KeyboardInterrupt message, exit 0; SIGTERM → 143; SIGHUP → 129.</summary>
     private int? OnSignal()
     {
-        switch (_signal())
+        switch (Signal)
         {
             case Posix.SIGTERM:
                 return 128 + Posix.SIGTERM;
