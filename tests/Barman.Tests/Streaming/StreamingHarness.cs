@@ -72,10 +72,9 @@ internal sealed class StreamingHarness : IDisposable
     public Running Start(bool reset = false)
     {
         var running = new Running();
-        var command = new ReceiveWalCommand(Server, Output, running)
+        var command = new ReceiveWal(Server, Output, running)
         {
-            InitialBackoff = TimeSpan.FromMilliseconds(200),
-            MaximumBackoff = TimeSpan.FromSeconds(2),
+            Backoff = new RestartBackoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2)),
         };
         running.Task = Task.Run(() => command.RunAsync(reset, running.Token));
         return running;
