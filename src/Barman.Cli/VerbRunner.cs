@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Barman.Core;
 using Barman.Core.Logging;
+using Barman.Core.Os;
 
 namespace Barman.Cli;
 
@@ -8,8 +9,11 @@ namespace Barman.Cli;
 /// Runs one verb the way Barman's <c>cli.main</c> does: open the session (config, privileges,
 /// logging, writer), run the body, turn any unexpected exception into <c>EXCEPTION: …</c>, exit code.
 /// </summary>
-internal sealed class VerbRunner(GlobalOptionSet globals, ConsoleStreams console)
+internal sealed class VerbRunner(GlobalOptionSet globals, ConsoleStreams console, ISignalSource? signals)
 {
+    /// <summary>Which signal cancelled the run, for a verb that reacts to it (receive-wal); null when none is known.</summary>
+    public ISignalSource? Signals => signals;
+
     /// <summary>Sets the action of <paramref name="command"/> to run <paramref name="body"/> in a session.</summary>
     /// <param name="nagios">the verb's <c>--nagios</c> flag: when set, the Nagios writer replaces the format's.</param>
     public Command Bind(Command command, Func<ParseResult, BarmanSession, CancellationToken, Task> body, Option<bool>? nagios = null) =>

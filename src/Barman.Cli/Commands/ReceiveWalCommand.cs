@@ -32,7 +32,7 @@ internal static class ReceiveWalCommand
             var config = session.GetServer(parse.GetValue(server)!, skipInactive: options.SkipsInactiveServer);
             if (config is null)
                 return null;
-            return await Core.Streaming.ReceiveWalCommand.DispatchAsync(config, session.Output, options, token);
+            return await Core.Streaming.ReceiveWalCommand.DispatchAsync(config, session.Output, options, runner.Signals, token);
         });
     }
 }

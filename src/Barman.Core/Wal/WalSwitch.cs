@@ -2,7 +2,6 @@ using Barman.Core.Configuration;
 using Barman.Core.Logging;
 using Barman.Core.Output;
 using Barman.Core.Postgres;
-using Npgsql;
 
 namespace Barman.Core.Wal;
 
@@ -117,9 +116,9 @@ internal static class WalSwitch
         {
             return await PostgresConnection.OpenAsync(server.Conninfo, ConnectTimeout, cancellationToken);
         }
-        catch (Exception e) when (e is NpgsqlException or ConninfoException or TimeoutException
-                                  || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (ConnectionFailure.Is(e))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             BarmanLog.For("barman.postgres").Debug("Error issuing pg_switch_wal() command: {Error:l}", e.Message);
             return null;
         }
@@ -137,12 +136,7 @@ internal static class WalSwitch
         try
         {
             var version = await connection.ServerVersionAsync(ct);
-            var isSuperuser = await connection.ScalarAsync<bool>("SELECT usesuper FROM pg_user WHERE usename = CURRENT_USER", ct);
-            if (await BackupPrivileges.HasAsync(connection, version, isSuperuser, ct) != true)
-            {
-                var user = Conninfo.Parse(server.Conninfo!)["user"] ?? await connection.ScalarAsync<string>("SELECT current_user", ct);
-                throw new BackupPrivilegesRequiredException(user ?? "None");
-            }
+            await BackupPrivileges.RequireAsync(connection, server.Conninfo!, version, ct);
             if (await connection.ScalarAsync<bool>("SELECT pg_is_in_recovery()", ct))
                 return Standby;
             var v10 = version.Number >= 100000;
@@ -152,8 +146,9 @@ internal static class WalSwitch
             var post = await connection.ScalarAsync<string>(current, ct);
             return string.CompareOrdinal(pre, post) < 0 ? pre : "";
         }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        catch (Exception e) when (ConnectionFailure.Is(e))
         {
+            ct.ThrowIfCancellationRequested();
             BarmanLog.For("barman.postgres").Debug("Error issuing pg_switch_wal() command: {Error:l}", e.Message);
             return null;
         }
@@ -165,15 +160,16 @@ internal static class WalSwitch
         BarmanLog.For("barman.server").Information("Force a CHECKPOINT before pg_switch_wal()");
         try
         {
-            if (!await connection.ScalarAsync<bool>("SELECT usesuper FROM pg_user WHERE usename = CURRENT_USER", ct))
+            if (!await connection.IsSuperuserAsync(ct))
             {
                 output.Error("Barman switch-wal requires superuser rights");
                 return false;
             }
             await connection.ScalarAsync<object>("CHECKPOINT", ct);
         }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        catch (Exception e) when (ConnectionFailure.Is(e))
         {
+            ct.ThrowIfCancellationRequested();
             BarmanLog.For("barman.postgres").Debug("Error issuing CHECKPOINT: {Error:l}", e.Message);
         }
         return true;
