@@ -65,6 +65,9 @@ internal sealed class Conninfo
         return new Conninfo(pairs);
     }
 
+    /// <summary>A copy without any occurrence of <paramref name="key"/>.</summary>
+    public Conninfo Without(string key) => new([.. _pairs.Where(p => p.Key != key)]);
+
     /// <summary>
     /// Barman's streaming DSN (<c>StreamingConnection.get_connection_string</c>): <c>dbname=replication</c>,
     /// <c>replication=true</c>, <c>options=-cdatestyle=iso</c> forced, keys sorted, and

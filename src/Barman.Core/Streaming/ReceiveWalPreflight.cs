@@ -5,7 +5,7 @@ using Barman.Core.Postgres;
 namespace Barman.Core.Streaming;
 
 /// <summary>The pg_receivewal the preflight decided to run.</summary>
-internal sealed record ReceiveWalPlan(IReadOnlyList<string> Argv);
+internal sealed record ReceiveWalPlan(PgReceiveWalCommand Command);
 
 /// <summary>
 /// Steps 5–9 of spec §6.3, in Barman's order, before every pg_receivewal run: the streaming

@@ -39,7 +39,7 @@ internal sealed class ReceiveWalSupervisor(ServerConfig server, IOutput output, 
             if (plan is null)
                 return;
 
-            var run = await new PgReceiveWalRun(server, output, signals).RunAsync(plan.Argv, cancellationToken);
+            var run = await new PgReceiveWalRun(server, output, signals).RunAsync(plan.Command, cancellationToken);
             if (run.Signalled)
                 throw new OperationCanceledException(cancellationToken);
             if (run.ExitCode == 0)
