@@ -42,7 +42,7 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
         Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(pg.DataDirectory, "pg_wal", segment)), await File.ReadAllBytesAsync(streamed));
 
         // Barman's identity.json was written on the first IDENTIFY_SYSTEM
-        var identity = ServerIdentity.TryRead(h.Server);
+        var identity = ServerIdentity.Read(h.Server);
         Assert.NotNull(identity);
         Assert.Equal(await pg.ScalarAsync<long>("select system_identifier from pg_control_system()"), long.Parse(identity.SystemId));
         Assert.Equal("15", identity.Version);
