@@ -21,16 +21,7 @@ internal static class PathConflicts
         var entries = new List<Entry>();
         foreach (var server in servers.OrderBy(s => s.Name, StringComparer.Ordinal))
         {
-            (string Label, string Path)[] paths =
-            [
-                ("backup_directory", server.BackupDirectory),
-                ("basebackups_directory", server.BasebackupsDirectory),
-                ("errors_directory", server.ErrorsDirectory),
-                ("incoming_wals_directory", server.IncomingWalsDirectory),
-                ("streaming_wals_directory", server.StreamingWalsDirectory),
-                ("wals_directory", server.WalsDirectory),
-            ];
-            foreach (var (label, path) in paths)
+            foreach (var (label, path) in server.Directories)
             {
                 var entry = new Entry(server.Name, label, path, RealPath(path));
                 entries.Add(entry);

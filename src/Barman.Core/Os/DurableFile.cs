@@ -18,7 +18,10 @@ internal static class DurableFile
     /// <summary>rename(2) that replaces; both paths must be on one filesystem.</summary>
     public static void Rename(string source, string destination) => File.Move(source, destination, overwrite: true);
 
-    /// <summary>Creates a directory (and parents) and fsyncs each parent whose entry it added.</summary>
+    /// <summary>
+    /// Creates a directory and its missing parents, each <see cref="FileModes.PrivateDirectory"/> whatever
+    /// the umask, and fsyncs each parent whose entry it added.
+    /// </summary>
     public static void CreateDirectoryDurably(string path)
     {
         var full = Path.GetFullPath(path);
@@ -27,18 +30,41 @@ internal static class DurableFile
         var parent = Path.GetDirectoryName(full);
         if (parent is not null)
             CreateDirectoryDurably(parent);
-        Directory.CreateDirectory(full);
+        CreatePrivateDirectory(full);
         if (parent is not null)
             Posix.FsyncDirectory(parent);
     }
 
-    /// <summary>Writes <paramref name="contents"/> atomically and durably (temp + fsync + rename + fsync dir).</summary>
+    /// <summary>
+    /// mkdir of <paramref name="path"/> (its parent must exist) with <see cref="FileModes.PrivateDirectory"/>
+    /// set explicitly: the umask only ever removes bits from what mkdir asks for. Nothing when it exists.
+    /// </summary>
+    public static void CreatePrivateDirectory(string path)
+    {
+        if (Directory.Exists(path))
+            return;
+        Directory.CreateDirectory(path, FileModes.PrivateDirectory);
+        File.SetUnixFileMode(path, FileModes.PrivateDirectory);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="contents"/> atomically and durably (temp + fsync + rename + fsync dir),
+    /// mode <see cref="FileModes.PrivateFile"/> whatever the umask.
+    /// </summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> contents)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var tmp = path + ".tmp";
-        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        var options = new FileStreamOptions
         {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            UnixCreateMode = FileModes.PrivateFile,
+        };
+        using (var fs = new FileStream(tmp, options))
+        {
+            FileModes.Set(fs.SafeFileHandle, FileModes.PrivateFile);
             fs.Write(contents);
             fs.Flush(flushToDisk: true);
         }

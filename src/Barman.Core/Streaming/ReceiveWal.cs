@@ -45,7 +45,7 @@ internal sealed class ReceiveWal
         LockFile? held;
         try
         {
-            Directory.CreateDirectory(_server.LockDirectory);
+            DurableFile.CreateDirectoryDurably(_server.LockDirectory);
             held = LockFile.TryAcquire(lockPath);
         }
         catch (UnauthorizedAccessException)

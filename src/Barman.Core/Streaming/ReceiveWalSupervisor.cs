@@ -19,6 +19,7 @@ internal sealed class ReceiveWalSupervisor(ServerConfig server, IOutput output, 
     public async Task RunAsync(bool reset, CancellationToken cancellationToken)
     {
         DurableFile.CreateDirectoryDurably(server.StreamingWalsDirectory);
+        ServerDirectories.Secure(server);
         var preflight = new ReceiveWalPreflight(server, output);
         var pause = backoff.Initial;
         var restarting = false;

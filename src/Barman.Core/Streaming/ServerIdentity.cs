@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Barman.Core.Configuration;
+using Barman.Core.Logging;
 using Barman.Core.Os;
 
 namespace Barman.Core.Streaming;
@@ -86,6 +87,7 @@ internal sealed record ServerIdentity(string SystemId, string Version)
             new ServerIdentity(systemId, version).WriteIfMissing(server);
             return;
         }
+        ModeChanges.Log(FileModes.Narrow(path, FileModes.PrivateFile));
         if (stored.SystemId != systemId)
         {
             throw new ArchiverFailure(

@@ -69,7 +69,7 @@ internal sealed class StreamingDirectory(ServerConfig server, IOutput output)
         if (File.Exists(status) && new FileInfo(status).Length > 0)
             MoveToErrors(status, "reset");
         output.Info($"Creating status file {status}");
-        using (var fs = new FileStream(status, FileMode.Create, FileAccess.Write))
+        using (var fs = CreatePrivate(status))
             fs.Flush(flushToDisk: true);
         Posix.FsyncDirectory(_dir);
     }
@@ -106,9 +106,27 @@ internal sealed class StreamingDirectory(ServerConfig server, IOutput output)
     private static void CopyDurably(string source, string destination)
     {
         var tmp = destination + ".tmp";
-        File.Copy(source, tmp, overwrite: true);
-        DurableFile.Fsync(tmp);
+        using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        using (var copy = CreatePrivate(tmp))
+        {
+            input.CopyTo(copy);
+            copy.Flush(flushToDisk: true);
+        }
         File.Move(tmp, destination);
         Posix.FsyncDirectory(Path.GetDirectoryName(destination)!);
+    }
+
+    /// <summary>A new file (replacing one), 0600 whatever the umask.</summary>
+    private static FileStream CreatePrivate(string path)
+    {
+        var stream = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            UnixCreateMode = FileModes.PrivateFile,
+        });
+        FileModes.Set(stream.SafeFileHandle, FileModes.PrivateFile);
+        return stream;
     }
 }
