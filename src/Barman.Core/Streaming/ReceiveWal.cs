@@ -82,6 +82,12 @@ internal sealed class ReceiveWal
                 _output.Error(failure.Display);
                 return null;
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A file operation nobody worded (creating a directory on a full disk...): one line, its cause.
+                _output.Error(new ArchiverFailure(FileErrors.Describe(e)).Display);
+                return null;
+            }
         }
     }
 
