@@ -26,7 +26,7 @@ internal static class BarmanApp
         if (parse.Errors.Count > 0)
         {
             var verb = parse.CommandResult.Command == root ? "" : " " + parse.CommandResult.Command.Name;
-            console.Error.Write($"ERROR: {parse.Errors[0].Message} (see 'barman{verb} --help')\n");
+            console.Error.Write($"ERROR: {OneLine(parse.Errors[0].Message)} (see 'barman{verb} --help')\n");
             return 2;
         }
         var configuration = new InvocationConfiguration
@@ -37,6 +37,16 @@ internal static class BarmanApp
             EnableDefaultExceptionHandler = false,
         };
         return await parse.InvokeAsync(configuration, cancellationToken);
+    }
+
+    /// <summary>
+    /// System.CommandLine lists the accepted values one per line, tab-indented
+    /// (<c>Must be one of:\n\t'console'\n\t'json'</c>): on one line, <c>Must be one of: 'console', 'json'</c>.
+    /// </summary>
+    private static string OneLine(string message)
+    {
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Length <= 1 ? message.Trim() : lines[0] + " " + string.Join(", ", lines[1..]);
     }
 
     internal static RootCommand BuildRoot(GlobalOptionSet globals, ConsoleStreams console, ISignalSource? signals)

@@ -21,6 +21,25 @@ public sealed class CliShellTests
         Assert.Single(r.Err.TrimEnd('\n').Split('\n'));
     }
 
+    [Theory]
+    [InlineData("-f", "xml", "ERROR: Argument 'xml' not recognized. Must be one of: 'console', 'json' (see 'barman list-servers --help')\n")]
+    [InlineData("--color", "pink", "ERROR: Argument 'pink' not recognized. Must be one of: 'never', 'always', 'auto' (see 'barman list-servers --help')\n")]
+    public async Task A_value_outside_the_choices_is_a_one_line_error(string option, string value, string expected)
+    {
+        var r = await CliRunner.RunAsync(option, value, "list-servers");
+        Assert.Equal((2, "", expected), (r.ExitCode, r.Out, r.Err));
+    }
+
+    [Fact]
+    public async Task A_directory_given_as_config_file_is_said_to_be_one()
+    {
+        using var dir = new TempDir();
+        var r = await CliRunner.RunAsync("-c", dir.Path, "list-servers");
+        Assert.Equal((1, "", $"Configuration file '{dir.Path}' is a directory\n"), (r.ExitCode, r.Out, r.Err));
+        var fromEnvironment = await CliRunner.RunProcessAsync(["list-servers"], environment: new Dictionary<string, string> { ["BARMAN_CONFIG_FILE"] = dir.Path });
+        Assert.Equal((1, $"Configuration file '{dir.Path}' is a directory\n"), (fromEnvironment.ExitCode, fromEnvironment.Err));
+    }
+
     [Fact]
     public async Task Missing_explicit_config_file_is_reported()
     {

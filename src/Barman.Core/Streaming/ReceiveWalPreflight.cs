@@ -43,10 +43,10 @@ internal sealed class ReceiveWalPreflight(ServerConfig server, IOutput output)
         var directory = new StreamingDirectory(server, output);
         if (reset)
         {
-            var current = await QueryAsync(() => postgres.CurrentWalLsnAsync(cancellationToken), cancellationToken);
-            var currentWal = WalNames.FromLsn((ulong)current, identity.Timeline, segmentSize);
+            var current = await QueryAsync(() => postgres.CurrentWalAsync(cancellationToken), cancellationToken);
+            var currentWal = WalNames.FromLsn((ulong)current.Lsn, identity.Timeline, segmentSize);
             var restartWal = slot?.RestartLsn is { } restart ? WalNames.FromLsn((ulong)restart, identity.Timeline, segmentSize) : currentWal;
-            directory.Reset(currentWal, restartWal);
+            directory.Reset(currentWal, restartWal, current.FileName);
             return null;
         }
         directory.TruncatePartialIfNeeded(segmentSize);

@@ -49,7 +49,10 @@ internal sealed class StreamingDirectory(ServerConfig server, IOutput output)
     }
 
     /// <summary>Barman's <c>_reset_streaming_status</c> with the current and restart WAL names already computed.</summary>
-    public void Reset(string currentWal, string restartWal)
+    /// <param name="currentWal">the segment holding the current LSN (Barman's boundary rule: the one starting there).</param>
+    /// <param name="restartWal">the segment to restart from.</param>
+    /// <param name="currentWalShown">the server's <c>pg_walfile_name()</c> of the current LSN, which Barman's "ahead" message prints.</param>
+    public void Reset(string currentWal, string restartWal, string currentWalShown)
     {
         var entries = Directory.Exists(_dir)
             ? Directory.EnumerateFileSystemEntries(_dir).Where(p => !Path.GetFileName(p).StartsWith('.')).OrderDescending(StringComparer.Ordinal).ToList()
@@ -65,7 +68,7 @@ internal sealed class StreamingDirectory(ServerConfig server, IOutput output)
         var lastName = Path.GetFileName(last);
         if (string.CompareOrdinal(lastName, currentWal) > 0)
         {
-            output.Error($"The receive-wal position is ahead of PostgreSQL current WAL lsn ({lastName} > {currentWal})");
+            output.Error($"The receive-wal position is ahead of PostgreSQL current WAL lsn ({lastName} > {currentWalShown})");
             return;
         }
         output.Info("Resetting receive-wal directory status");
