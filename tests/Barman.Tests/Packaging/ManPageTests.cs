@@ -17,7 +17,7 @@ public sealed partial class ManPageTests
     private static RootCommand Tool()
     {
         using var discard = new StringWriter();
-        return BarmanApp.BuildRoot(new GlobalOptionSet(), new ConsoleStreams(discard, discard));
+        return BarmanApp.BuildRoot(new GlobalOptionSet(), new ConsoleStreams(discard, discard), signals: null);
     }
 
     [Fact]
