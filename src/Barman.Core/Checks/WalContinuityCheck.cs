@@ -18,7 +18,7 @@ internal sealed class WalContinuityCheck : ICheckItem
         if (segments.Count == 0)
             return;
         var segmentSize = (await context.PostgresAsync(cancellationToken)).WalSegmentSize ?? DefaultSegmentSize;
-        var segmentsPerLog = 0x1_0000_0000UL / (ulong)segmentSize;
+        var segmentsPerLog = WalFileName.SegmentsPerLog(segmentSize);
         var problem = FindProblem(segments, WalArchiveContents.ScanHistoryTimelines(walsDirectory), segmentsPerLog);
         context.Result("wal continuity", problem is null, problem);
     }
@@ -36,7 +36,7 @@ internal sealed class WalContinuityCheck : ICheckItem
             for (var i = 1; i < positions.Count; i++)
             {
                 if (positions[i] != positions[i - 1] + 1)
-                    return $"the first missing WAL file is {WalArchiveContents.SegmentName(timeline.Key, positions[i - 1] + 1, segmentsPerLog)}";
+                    return $"the first missing WAL file is {WalFileName.SegmentFileName(timeline.Key, positions[i - 1] + 1, segmentsPerLog)}";
             }
         }
         return null;

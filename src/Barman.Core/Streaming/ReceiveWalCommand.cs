@@ -215,8 +215,8 @@ internal sealed class ReceiveWalCommand
         if (reset)
         {
             var current = await Query(() => postgres.CurrentWalLsnAsync(cancellationToken), cancellationToken);
-            var currentWal = WalNames.FromLsn((ulong)current, identity.Timeline, segmentSize);
-            var restartWal = slot?.RestartLsn is { } restart ? WalNames.FromLsn((ulong)restart, identity.Timeline, segmentSize) : currentWal;
+            var currentWal = Wal.WalFileName.FromLsn((ulong)current, identity.Timeline, segmentSize);
+            var restartWal = slot?.RestartLsn is { } restart ? Wal.WalFileName.FromLsn((ulong)restart, identity.Timeline, segmentSize) : currentWal;
             directory.Reset(currentWal, restartWal);
             return null;
         }

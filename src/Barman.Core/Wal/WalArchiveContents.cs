@@ -53,8 +53,4 @@ internal static class WalArchiveContents
         }
         return result;
     }
-
-    /// <summary>The segment name at <paramref name="position"/> on <paramref name="timeline"/>.</summary>
-    public static string SegmentName(uint timeline, ulong position, ulong segmentsPerLog) =>
-        new SegmentName(timeline, (uint)(position / segmentsPerLog), (uint)(position % segmentsPerLog)).ToString();
 }

@@ -54,7 +54,13 @@ internal sealed class ArchiveHarness : IDisposable
         return path;
     }
 
-    public static string Seg(uint tli, ulong segno) => Lsn.SegmentFileName(tli, segno, 16L << 20);
+    /// <summary>Segments per log id with the default 16 MiB segments.</summary>
+    public const ulong SegmentsPerLog = 256;
+
+    public static string Seg(uint tli, ulong segno) => WalFileName.SegmentFileName(tli, segno, SegmentsPerLog);
+
+    /// <summary>The segment number of a 16 MiB segment's name (log id × 256 + segment).</summary>
+    public static ulong SegNo(string name) => WalFileName.Decode(name)!.Value is var d ? (d.Log * SegmentsPerLog) + d.Segment : 0;
 
     public async Task<CliResult> RunAsync(bool verbose = true, HookRetryPolicy? hookRetry = null, CancellationToken cancellationToken = default)
     {
