@@ -2,6 +2,7 @@ using Barman.Core.Configuration;
 using Barman.Core.Logging;
 using Barman.Core.Output;
 using Barman.Core.Postgres;
+using Barman.Core.Storage;
 using Npgsql;
 
 namespace Barman.Core.Wal;
@@ -58,7 +59,8 @@ internal static class WalSwitch
     public static async Task<bool> WaitForWalAsync(ServerConfig server, IOutput output, string? walFile, int timeoutSeconds, CancellationToken cancellationToken)
     {
         var max = timeoutSeconds > 0 ? $" (max: {timeoutSeconds} seconds)" : "";
-        var initial = string.IsNullOrEmpty(walFile) ? LatestPerTimeline(server) : null;
+        var storage = ArchiveStorage.For(server);
+        var initial = string.IsNullOrEmpty(walFile) ? await LatestPerTimelineAsync(storage, cancellationToken) : null;
         output.Info(string.IsNullOrEmpty(walFile)
             ? $"Waiting for a WAL file from server '{server.Name}' to be archived{max}"
             : $"Waiting for the WAL file {walFile} from server '{server.Name}'{max}");
@@ -74,8 +76,8 @@ internal static class WalSwitch
                 seen = SourceListing(server);
             }
             var arrived = string.IsNullOrEmpty(walFile)
-                ? !LatestPerTimeline(server).SequenceEqual(initial!)
-                : File.Exists(WalLayout.ArchivePath(server, walFile));
+                ? !(await LatestPerTimelineAsync(storage, cancellationToken)).SequenceEqual(initial!)
+                : await storage.StatAsync(WalLayout.KeyOf(walFile), cancellationToken) is not null;
             if (arrived)
                 return true;
             await Task.Delay(PollInterval, cancellationToken);
@@ -93,7 +95,7 @@ internal static class WalSwitch
         var names = new List<string>();
         foreach (var kind in ArchiveWal.Archivers(server))
         {
-            var directory = kind == WalSourceKind.Streaming ? server.StreamingWalsDirectory : server.IncomingWalsDirectory;
+            var directory = kind.Directory(server);
             if (Directory.Exists(directory))
                 names.AddRange(Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName)!);
         }
@@ -102,8 +104,8 @@ internal static class WalSwitch
     }
 
     /// <summary>The newest archived segment of every timeline, in timeline order.</summary>
-    private static List<KeyValuePair<uint, string>> LatestPerTimeline(ServerConfig server) =>
-        [.. WalArchiveContents.ScanSegments(server.WalsDirectory)
+    private static async Task<List<KeyValuePair<uint, string>>> LatestPerTimelineAsync(IArchiveStorage storage, CancellationToken cancellationToken) =>
+        [.. (await WalArchiveContents.ScanSegmentsAsync(storage, cancellationToken))
             .Where(s => !s.Partial)
             .GroupBy(s => s.Timeline)
             .OrderBy(g => g.Key)

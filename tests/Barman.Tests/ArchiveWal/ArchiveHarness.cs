@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Barman.Core.Configuration;
 using Barman.Core.Hooks;
 using Barman.Core.Output;
+using Barman.Core.Storage;
 using Barman.Core.Wal;
 using Barman.Tests.Infrastructure;
 
@@ -92,7 +93,7 @@ internal sealed class ArchiveHarness : IDisposable
         return Global.ConfigFile;
     }
 
-    public string ArchivePath(string name) => WalLayout.ArchivePath(Server, name);
+    public string ArchivePath(string name) => ArchiveStorage.For(Server).Locate(WalLayout.KeyOf(name));
 
     public string[] XlogdbLines() => File.Exists(Server.XlogdbFile) ? File.ReadAllLines(Server.XlogdbFile) : [];
 
