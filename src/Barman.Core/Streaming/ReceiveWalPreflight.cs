@@ -44,8 +44,8 @@ internal sealed class ReceiveWalPreflight(ServerConfig server, IOutput output)
         if (reset)
         {
             var current = await QueryAsync(() => postgres.CurrentWalAsync(cancellationToken), cancellationToken);
-            var currentWal = WalNames.FromLsn((ulong)current.Lsn, identity.Timeline, segmentSize);
-            var restartWal = slot?.RestartLsn is { } restart ? WalNames.FromLsn((ulong)restart, identity.Timeline, segmentSize) : currentWal;
+            var currentWal = Wal.WalFileName.FromLsn((ulong)current.Lsn, identity.Timeline, segmentSize);
+            var restartWal = slot?.RestartLsn is { } restart ? Wal.WalFileName.FromLsn((ulong)restart, identity.Timeline, segmentSize) : currentWal;
             directory.Reset(currentWal, restartWal, current.FileName);
             return null;
         }

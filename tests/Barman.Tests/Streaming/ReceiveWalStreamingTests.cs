@@ -1,5 +1,6 @@
 using Barman.Core.Os;
 using Barman.Core.Streaming;
+using Barman.Core.Wal;
 using Barman.Tests.Infrastructure;
 
 namespace Barman.Tests.Streaming;
@@ -221,7 +222,7 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
         var position = ulong.Parse(lsn.Split('/')[0], System.Globalization.NumberStyles.HexNumber) << 32 | ulong.Parse(lsn.Split('/')[1], System.Globalization.NumberStyles.HexNumber);
         Assert.Equal(0UL, position % (16 << 20));
         // slot not initialised: the restart position is the current WAL (LSN on boundary rounds up)
-        var current = WalNames.FromLsn(position, 1, 16 << 20);
+        var current = WalFileName.FromLsn(position, 1, 16 << 20);
         Assert.NotEqual(current, shown);
         Assert.Equal((1, "", $"ERROR: The receive-wal position is ahead of PostgreSQL current WAL lsn (0000000100000000000000FF > {shown})\n"), (h.ExitCode(code), h.Out, h.Err));
         File.Delete(Path.Combine(dir, "0000000100000000000000FF"));
@@ -267,7 +268,7 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
 
         Assert.Equal(0, h.ExitCode(await running.StopWith(Posix.SIGINT)));
         var segments = Directory.GetFiles(h.Server.StreamingWalsDirectory)
-            .Select(Path.GetFileName).Where(n => WalNames.IsSegment(n!)).Order(StringComparer.Ordinal).ToList();
+            .Select(Path.GetFileName).Where(n => WalFileName.IsWalFile(n!)).Order(StringComparer.Ordinal).ToList();
         var numbers = segments.Select(n => Convert.ToInt64(n![16..], 16)).ToList();
         Assert.Contains(first, segments);
         Assert.Contains(last, segments);
