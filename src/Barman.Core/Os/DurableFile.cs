@@ -75,9 +75,9 @@ internal static class DurableFile
     }
 
     /// <summary>
-    /// Creates <paramref name="path"/> (0600 while it is written, replacing a stale one), lets
-    /// <paramref name="write"/> fill it, gives it the mode and times of <paramref name="like"/> and
-    /// fsyncs it. Returns its length.
+    /// Creates <paramref name="path"/> (replacing a stale one), lets <paramref name="write"/> fill it,
+    /// gives it the times of <paramref name="like"/> and <see cref="FileModes.PrivateFile"/> whatever
+    /// the umask or the source's mode (WAL holds every row of the database), and fsyncs it. Returns its length.
     /// </summary>
     public static async Task<long> WriteNewAsync(string path, FileStatus like, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
@@ -87,26 +87,37 @@ internal static class DurableFile
             Access = FileAccess.Write,
             Share = FileShare.None,
             BufferSize = CopyBufferSize,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            UnixCreateMode = FileModes.PrivateFile,
         };
         await using var target = new FileStream(path, options);
+        FileModes.Set(target.SafeFileHandle, FileModes.PrivateFile);
         await write(target, cancellationToken);
         await target.FlushAsync(cancellationToken);
-        File.SetUnixFileMode(target.SafeFileHandle, like.Mode);
         FileCalls.SetTimes(target.SafeFileHandle, like);
         FileCalls.Fsync(target.SafeFileHandle);
         return target.Length;
     }
 
-    /// <summary>Copies <paramref name="source"/> to <paramref name="temporary"/> with the mode and times of <paramref name="status"/>, fsynced.</summary>
+    /// <summary>
+    /// Copies <paramref name="source"/> to <paramref name="temporary"/> with the times of
+    /// <paramref name="status"/>, mode <see cref="FileModes.PrivateFile"/>, fsynced.
+    /// </summary>
     public static void CopyDurably(string source, string temporary, FileStatus status)
     {
-        using (var input = OpenSequential(source))
-        using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, CopyBufferSize))
+        var options = new FileStreamOptions
         {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = CopyBufferSize,
+            UnixCreateMode = FileModes.PrivateFile,
+        };
+        using (var input = OpenSequential(source))
+        using (var output = new FileStream(temporary, options))
+        {
+            FileModes.Set(output.SafeFileHandle, FileModes.PrivateFile);
             input.CopyTo(output, CopyBufferSize);
             output.Flush();
-            File.SetUnixFileMode(output.SafeFileHandle, status.Mode);
             FileCalls.SetTimes(output.SafeFileHandle, status);
             FileCalls.Fsync(output.SafeFileHandle);
         }
