@@ -5,12 +5,15 @@ using Amazon.S3;
 
 namespace Barman.Core.Storage.ObjectStore;
 
+/// <summary>The SDK client of a bucket, the bucket's name for messages, and whether requests travel over TLS.</summary>
+internal sealed record S3Connection(AmazonS3Client Client, string Name, bool OverTls);
+
 /// <summary>Builds the SDK client of an <see cref="S3StoreOptions"/>: the SDK's own chains, fixed where an S3-compatible store needs it.</summary>
 internal static class S3ClientFactory
 {
     private const string FallbackRegion = "us-east-1";
 
-    public static AmazonS3Client Create(S3StoreOptions options, out string name)
+    public static S3Connection Create(S3StoreOptions options)
     {
         var profile = options.Profile ?? Environment.GetEnvironmentVariable("AWS_PROFILE");
         var storedProfile = LoadProfile(profile, explicitly: options.Profile is not null, options.Bucket);
@@ -38,10 +41,11 @@ internal static class S3ClientFactory
         {
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
         }
-        name = endpoint is null ? $"s3://{options.Bucket}" : $"s3://{options.Bucket} ({endpoint.TrimEnd('/')})";
+        var name = endpoint is null ? $"s3://{options.Bucket}" : $"s3://{options.Bucket} ({endpoint.TrimEnd('/')})";
+        var overTls = endpoint is null || endpoint.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
         try
         {
-            return new AmazonS3Client(config);
+            return new S3Connection(new AmazonS3Client(config), name, overTls);
         }
         catch (AmazonClientException e)
         {

@@ -20,9 +20,10 @@ internal sealed class S3ObjectStore : IObjectStore
         if (options.PartSize < 5 << 20)
             throw new ArgumentOutOfRangeException(nameof(options), "S3 parts are at least 5 MiB");
         _options = options;
-        _client = S3ClientFactory.Create(options, out var name);
-        Name = name;
-        _overTls = !name.Contains("(http://", StringComparison.OrdinalIgnoreCase);
+        var connection = S3ClientFactory.Create(options);
+        _client = connection.Client;
+        Name = connection.Name;
+        _overTls = connection.OverTls;
     }
 
     public string Name { get; }
