@@ -43,23 +43,9 @@ internal sealed class AzureBlobStore : IObjectStore
 
     public string Name { get; }
 
-    public async Task<PutResult> PutIfAbsentAsync(string key, Stream content, CancellationToken ct)
-    {
-        try
-        {
-            var created = content.CanSeek && content.Length - content.Position <= _options.SinglePutLimit
-                ? await PutOnceAsync(key, content, content.Length - content.Position, ct).ConfigureAwait(false)
-                : await PutInBlocksAsync(key, content, ct).ConfigureAwait(false);
-            return new PutResult(true, created);
-        }
-        catch (ObjectStoreException e) when (e.Kind == ObjectStoreErrorKind.AlreadyExists)
-        {
-            var found = await StatAsync(key, ct).ConfigureAwait(false);
-            if (found is null)
-                throw;
-            return new PutResult(false, found);
-        }
-    }
+    public Task<PutResult> PutIfAbsentAsync(string key, Stream content, CancellationToken ct) =>
+        ObjectUpload.PutIfAbsentAsync(this, key, content, _options.SinglePutLimit, _options.PartSize,
+            (body, length) => PutOnceAsync(key, body, length, ct), part => PutInBlocksAsync(key, part, content, ct), ct);
 
     public async Task<ObjectInfo?> StatAsync(string key, CancellationToken ct)
     {
@@ -150,18 +136,12 @@ internal sealed class AzureBlobStore : IObjectStore
     }
 
     /// <summary>
-    /// A stream of unknown or large length: one block in memory at a time, then one Put Block List
-    /// (atomic: until then nothing is visible under the key). Block ids are unique to this upload,
-    /// so a concurrent or earlier failed upload of the same key can never lend us its blocks.
+    /// Staged blocks, one in memory at a time (<paramref name="part"/> holds the first), then one Put
+    /// Block List (atomic: until then nothing is visible under the key). Block ids are unique to this
+    /// upload, so a concurrent or earlier failed upload of the same key can never lend us its blocks.
     /// </summary>
-    private async Task<ObjectInfo> PutInBlocksAsync(string key, Stream content, CancellationToken ct)
+    private async Task<ObjectInfo> PutInBlocksAsync(string key, PartBuffer part, Stream content, CancellationToken ct)
     {
-        using var part = new PartBuffer(_options.PartSize);
-        if (await part.FillAsync(content, ct).ConfigureAwait(false) < part.Capacity)
-        {
-            using var whole = part.AsStream();
-            return await PutOnceAsync(key, whole, part.Length, ct).ConfigureAwait(false);
-        }
         var blob = _container.GetBlockBlobClient(key);
         var upload = Guid.NewGuid().ToString("N");
         var ids = new List<string>();

@@ -32,21 +32,8 @@ internal sealed class S3ObjectStore : IObjectStore
     {
         if (_options.CheckBeforePut && await StatAsync(key, ct).ConfigureAwait(false) is { } existing)
             return new PutResult(false, existing);
-        try
-        {
-            var created = content.CanSeek && content.Length - content.Position <= _options.SinglePutLimit
-                ? await PutOnceAsync(key, content, content.Length - content.Position, ct).ConfigureAwait(false)
-                : await PutInPartsAsync(key, content, ct).ConfigureAwait(false);
-            return new PutResult(true, created);
-        }
-        catch (ObjectStoreException e) when (e.Kind == ObjectStoreErrorKind.AlreadyExists)
-        {
-            // refused because an object is there: report it (gone again since? then the refusal stands)
-            var found = await StatAsync(key, ct).ConfigureAwait(false);
-            if (found is null)
-                throw;
-            return new PutResult(false, found);
-        }
+        return await ObjectUpload.PutIfAbsentAsync(this, key, content, _options.SinglePutLimit, _options.PartSize,
+            (body, length) => PutOnceAsync(key, body, length, ct), part => PutInPartsAsync(key, part, content, ct), ct).ConfigureAwait(false);
     }
 
     public async Task<ObjectInfo?> StatAsync(string key, CancellationToken ct)
@@ -151,15 +138,9 @@ internal sealed class S3ObjectStore : IObjectStore
         }
     }
 
-    /// <summary>A stream of unknown or large length: one part in memory at a time; one PUT if it fits in one part.</summary>
-    private async Task<ObjectInfo> PutInPartsAsync(string key, Stream content, CancellationToken ct)
+    /// <summary>A multipart upload, one part in memory at a time (<paramref name="part"/> holds the first).</summary>
+    private async Task<ObjectInfo> PutInPartsAsync(string key, PartBuffer part, Stream content, CancellationToken ct)
     {
-        using var part = new PartBuffer(_options.PartSize);
-        if (await part.FillAsync(content, ct).ConfigureAwait(false) < part.Capacity)
-        {
-            using var whole = part.AsStream();
-            return await PutOnceAsync(key, whole, part.Length, ct).ConfigureAwait(false);
-        }
         string uploadId;
         try
         {
