@@ -72,6 +72,7 @@ internal static class BarmanApp
         StatusCommand.Build(runner),
         ReplicationStatusCommand.Build(runner),
         SwitchWalCommand.Build(runner),
+        MetricsCommand.Build(runner),
         new HelpVerb(runner.Out),
     ];
 }
