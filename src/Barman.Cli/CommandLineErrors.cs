@@ -37,7 +37,7 @@ internal static partial class CommandLineErrors
             return Error(owner, $"argument {string.Join('/', OptionNames(OptionOf(optionError.SymbolResult)!))}: {OptionMessage(optionError)}");
         }
 
-        var missing = command.Arguments.Where(a => parse.GetResult(a) is not { } r || r.Tokens.Count < a.Arity.MinimumNumberOfValues).ToList();
+        var missing = command.Arguments.Where(a => a.Arity.MinimumNumberOfValues > 0 && (parse.GetResult(a)?.Tokens.Count ?? 0) < a.Arity.MinimumNumberOfValues).ToList();
         if (missing.Count > 0)
             return Error(command, "the following arguments are required: " + string.Join(", ", missing.Select(a => a.Name)));
 
