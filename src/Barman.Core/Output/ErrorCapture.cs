@@ -54,6 +54,8 @@ internal sealed class ErrorCapture : IOutput
     public void ResultStatus(string server, string key, string label, string value) => _inner.ResultStatus(server, key, label, value);
     public void ResultShowServer(string server, IReadOnlyList<KeyValuePair<string, string>> values) => _inner.ResultShowServer(server, values);
     public void ResultShowServer(string server, string? mark, IReadOnlyList<KeyValuePair<string, string>> values) => _inner.ResultShowServer(server, mark, values);
+    public void ResultReplicationStatus(string server, IReadOnlyList<string> lines, IReadOnlyDictionary<string, object?> fields) =>
+        _inner.ResultReplicationStatus(server, lines, fields);
     public IOutput ForLogger(string loggerName) => new ErrorCapture(_inner.ForLogger(loggerName), _captured);
 
     public bool ErrorOccurred => _inner.ErrorOccurred;
