@@ -41,13 +41,15 @@ internal sealed class ArchiveWalCheck(TimeProvider? clock = null) : ICheckItem
         {
             var running = LockFile.Holder(WalLayout.ArchiveWalLockPath(server)) is { } pid ? $" (archive-wal running, pid {pid})" : "";
             var lastRun = status is null ? "no archive-wal run recorded" : $"last successful run {Ago(now, last)}";
-            context.Result(Item, false, $"{waiting} WAL files waiting for more than {HumanFormat.Timedelta(delay)}, {lastRun}{running}");
+            context.Result(Item, false, $"{Files(waiting)} waiting for more than {HumanFormat.Timedelta(delay)}, {lastRun}{running}");
             return Task.CompletedTask;
         }
         // No time here: the OK line stays the same from one run to the next (metrics have the times).
-        context.Result(Item, true, status is null ? "no archive-wal run recorded yet" : $"{status.LastRun.Archived} files archived by the last run");
+        context.Result(Item, true, status is null ? "no archive-wal run recorded yet" : $"{Files(status.LastRun.Archived)} archived by the last run");
         return Task.CompletedTask;
     }
+
+    private static string Files(int count) => count == 1 ? "1 WAL file" : $"{count} WAL files";
 
     private static string Ago(DateTimeOffset now, DateTimeOffset then) => HumanFormat.Timedelta(then - now);
 }

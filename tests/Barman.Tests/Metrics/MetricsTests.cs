@@ -177,6 +177,22 @@ public sealed class MetricsTests(PgCluster cluster) : IClassFixture<PgCluster>
             Assert.Contains(name, families);
     }
 
+    [Fact]
+    public void Grafana_sample_dashboard_uses_only_metrics_barman_exports()
+    {
+        var path = Repository.Combine("samples", "grafana", "barman-dashboard.json");
+        using var dashboard = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        var exprs = dashboard.RootElement.GetProperty("panels").EnumerateArray()
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray()).Select(t => t.GetProperty("expr").GetString()!).ToList();
+        var used = exprs.SelectMany(e => System.Text.RegularExpressions.Regex.Matches(e, "barman_[a-z_]+").Select(m => m.Value)).ToHashSet();
+        var exported = MetricNames.Families([]).Select(f => f.Name).ToHashSet();
+
+        Assert.NotEmpty(exprs);
+        Assert.Empty(used.Except(exported));
+        foreach (var name in new[] { "barman_receive_wal_up", "barman_streaming_lag_bytes", "barman_archive_wal_last_run_success", "barman_wal_queue_files" })
+            Assert.Contains(name, used);
+    }
+
     private static ServerConfig Server(CheckHarness h) => ConfigLoader.Load(h.ConfigPath).Servers.Single(s => s.Name == "pg");
 
     private sealed class NoLauncher : Barman.Core.Cron.IBarmanChildLauncher
