@@ -13,9 +13,10 @@ internal static class WalQueue
 {
     public static WalQueueState Scan(ServerConfig server, WalSourceKind kind)
     {
+        var directory = kind.Directory(server);
         var batch = kind == WalSourceKind.Streaming
-            ? WalBatch.SelectStreaming(server.StreamingWalsDirectory, 1, server.Name, Serilog.Core.Logger.None)
-            : WalBatch.SelectIncoming(server.IncomingWalsDirectory, 1);
+            ? WalBatch.SelectStreaming(directory, 1, server.Name, Serilog.Core.Logger.None)
+            : WalBatch.SelectIncoming(directory, 1);
         var oldest = batch.Run.Count > 0 ? DateTimeOffset.FromUnixTimeSeconds(batch.Run[0].Status.MtimeSeconds) : (DateTimeOffset?)null;
         return new WalQueueState(batch.Total, oldest);
     }
