@@ -22,7 +22,7 @@ internal sealed class ArchiveWalCheck(TimeProvider? clock = null) : ICheckItem
         if (archivers.Count == 0)
             return Task.CompletedTask;
         var now = _clock.GetUtcNow();
-        var status = ArchiveOutcomes.Read(server);
+        var status = ArchiveRunOutcomes.Read(server);
         if (status is { LastRun: { Success: false } failed })
         {
             var streak = status.ConsecutiveFailures > 1 && status.FailingSince is { } since

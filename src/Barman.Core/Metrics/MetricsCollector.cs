@@ -34,7 +34,7 @@ internal sealed class MetricsCollector(TimeProvider? clock = null)
         var errors = ErrorFileKinds.All
             .Select(kind => KeyValuePair.Create(kind.Label, errorNames.Count(n => ErrorFileKinds.Classify(n) == kind)))
             .ToList();
-        var status = ArchiveOutcomes.Read(server);
+        var status = ArchiveRunOutcomes.Read(server);
         var pg = await postgres;
         return new ServerMetrics
         {

@@ -18,7 +18,7 @@ internal static class ArchiveWal
     /// <summary>
     /// One archiving pass. Returns false if an error was reported (the exit code follows the output's
     /// error flag). "Another archive-wal process is already running" is info and returns true, as in Barman.
-    /// Every pass that ran (or could not take its lock) records its outcome (<see cref="ArchiveOutcomes"/>).
+    /// Every pass that ran (or could not take its lock) records its outcome (<see cref="ArchiveRunOutcomes"/>).
     /// </summary>
     /// <param name="hookRetry">how retry hook scripts are retried (Barman's timings by default)</param>
     public static async Task<bool> RunAsync(ServerConfig server, IOutput output, bool verbose, CancellationToken cancellationToken, HookRetryPolicy? hookRetry = null)
@@ -100,7 +100,7 @@ internal static class ArchiveWal
     }
 
     private static void Record(ServerConfig server, DateTimeOffset started, Stopwatch clock, bool ok, int archived, ErrorCapture capture, string? error = null) =>
-        ArchiveOutcomes.Record(server, new ArchiveOutcome(started, clock.Elapsed, ok, archived, ok ? null : capture.FirstError ?? error ?? "archive-wal failed"));
+        ArchiveRunOutcomes.Record(server, new ArchiveRunOutcome(started, clock.Elapsed, ok, archived, ok ? null : capture.FirstError ?? error ?? "archive-wal failed"));
 
     /// <summary>The archivers of a server in Barman's order: streaming first, then file archival. None on a passive node.</summary>
     public static IReadOnlyList<WalSourceKind> Archivers(ServerConfig server)

@@ -28,18 +28,18 @@ public sealed class ArchiveWalCheckTests
     {
         using var h = new ArchiveHarness();
         var now = DateTimeOffset.UtcNow;
-        ArchiveOutcomes.Record(h.Server, new ArchiveOutcome(now.AddMinutes(-10), TimeSpan.FromSeconds(1), true, 3, null));
-        ArchiveOutcomes.Record(h.Server, new ArchiveOutcome(now.AddMinutes(-2), TimeSpan.FromSeconds(1), false, 0, "Unable to archive WAL file 'x': Permission denied"));
-        ArchiveOutcomes.Record(h.Server, new ArchiveOutcome(now.AddMinutes(-1), TimeSpan.FromSeconds(1), false, 0, "Unable to archive WAL file 'x': Permission denied"));
+        ArchiveRunOutcomes.Record(h.Server, new ArchiveRunOutcome(now.AddMinutes(-10), TimeSpan.FromSeconds(1), true, 3, null));
+        ArchiveRunOutcomes.Record(h.Server, new ArchiveRunOutcome(now.AddMinutes(-2), TimeSpan.FromSeconds(1), false, 0, "Unable to archive WAL file 'x': Permission denied"));
+        ArchiveRunOutcomes.Record(h.Server, new ArchiveRunOutcome(now.AddMinutes(-1), TimeSpan.FromSeconds(1), false, 0, "Unable to archive WAL file 'x': Permission denied"));
 
         var (ok, hint) = await CheckAsync(h);
 
         Assert.False(ok);
         Assert.Equal("last run failed 1 minute ago, 2 failed runs since 2 minutes ago: Unable to archive WAL file 'x': Permission denied", hint);
 
-        ArchiveOutcomes.Record(h.Server, new ArchiveOutcome(now, TimeSpan.FromSeconds(1), true, 2, null));
+        ArchiveRunOutcomes.Record(h.Server, new ArchiveRunOutcome(now, TimeSpan.FromSeconds(1), true, 2, null));
         Assert.True((await CheckAsync(h)).Ok);
-        var status = ArchiveOutcomes.Read(h.Server)!;
+        var status = ArchiveRunOutcomes.Read(h.Server)!;
         Assert.Null(status.FailingSince);
         Assert.Equal(0, status.ConsecutiveFailures);
     }
@@ -58,13 +58,13 @@ public sealed class ArchiveWalCheckTests
         Assert.Equal("2 WAL files waiting for more than 1 minute, no archive-wal run recorded", hint);
 
         // A successful run long ago, files waiting since: archive-wal stopped running (cron gone).
-        ArchiveOutcomes.Record(h.Server, new ArchiveOutcome(DateTimeOffset.UtcNow.AddMinutes(-30), TimeSpan.FromSeconds(1), true, 1, null));
+        ArchiveRunOutcomes.Record(h.Server, new ArchiveRunOutcome(DateTimeOffset.UtcNow.AddMinutes(-30), TimeSpan.FromSeconds(1), true, 1, null));
         (ok, hint) = await CheckAsync(h);
         Assert.False(ok);
         Assert.StartsWith("2 WAL files waiting for more than 1 minute, last successful run 29 minutes", hint, StringComparison.Ordinal);
 
         // A recent successful run: a backlog being worked through is not a failure.
-        ArchiveOutcomes.Record(h.Server, new ArchiveOutcome(DateTimeOffset.UtcNow.AddSeconds(-10), TimeSpan.FromSeconds(1), true, 100, null));
+        ArchiveRunOutcomes.Record(h.Server, new ArchiveRunOutcome(DateTimeOffset.UtcNow.AddSeconds(-10), TimeSpan.FromSeconds(1), true, 100, null));
         Assert.True((await CheckAsync(h)).Ok);
     }
 
@@ -83,17 +83,17 @@ public sealed class ArchiveWalCheckTests
     {
         using var h = new ArchiveHarness();
         var started = DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_123);
-        ArchiveOutcomes.Record(h.Server, new ArchiveOutcome(started, TimeSpan.FromMilliseconds(1500), false, 7, "boom password=secret"));
+        ArchiveRunOutcomes.Record(h.Server, new ArchiveRunOutcome(started, TimeSpan.FromMilliseconds(1500), false, 7, "boom password=secret"));
 
-        var path = ArchiveOutcomes.PathFor(h.Server);
+        var path = ArchiveRunOutcomes.PathFor(h.Server);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
-        Assert.Equal([ArchiveOutcomes.FileName], Directory.GetFiles(h.Server.BackupDirectory).Select(Path.GetFileName));
-        var status = ArchiveOutcomes.Read(h.Server)!;
-        Assert.Equal(new ArchiveOutcome(started, TimeSpan.FromMilliseconds(1500), false, 7, "boom password=*REDACTED*"), status.LastRun);
+        Assert.Equal([ArchiveRunOutcomes.FileName], Directory.GetFiles(h.Server.BackupDirectory).Select(Path.GetFileName));
+        var status = ArchiveRunOutcomes.Read(h.Server)!;
+        Assert.Equal(new ArchiveRunOutcome(started, TimeSpan.FromMilliseconds(1500), false, 7, "boom password=*REDACTED*"), status.LastRun);
         Assert.Equal(started, status.FailingSince);
         Assert.Null(status.LastSuccess);
 
         File.WriteAllText(path, "{not json");
-        Assert.Null(ArchiveOutcomes.Read(h.Server));
+        Assert.Null(ArchiveRunOutcomes.Read(h.Server));
     }
 }

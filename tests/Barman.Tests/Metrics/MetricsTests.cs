@@ -62,8 +62,8 @@ public sealed class MetricsTests(PgCluster cluster) : IClassFixture<PgCluster>
             File.WriteAllBytes(Path.Combine(h.Errors, name), [1]);
         var server = Server(h);
         var started = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
-        ArchiveOutcomes.Record(server, new ArchiveOutcome(started.AddMinutes(-1), TimeSpan.FromSeconds(2), true, 5, null));
-        ArchiveOutcomes.Record(server, new ArchiveOutcome(started, TimeSpan.FromMilliseconds(250), false, 1, "Unable to archive WAL file"));
+        ArchiveRunOutcomes.Record(server, new ArchiveRunOutcome(started.AddMinutes(-1), TimeSpan.FromSeconds(2), true, 5, null));
+        ArchiveRunOutcomes.Record(server, new ArchiveRunOutcome(started, TimeSpan.FromMilliseconds(250), false, 1, "Unable to archive WAL file"));
 
         var r = await h.RunAsync("metrics", "pg");
 

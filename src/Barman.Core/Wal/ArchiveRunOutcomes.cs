@@ -13,7 +13,7 @@ namespace Barman.Core.Wal;
 /// (temp, fsync, rename, fsync of the directory), mode 0600. <see cref="Record"/> is the one entry point
 /// for every archiver (archive-wal today, receive-wal's own archiving later).
 /// </summary>
-internal static class ArchiveOutcomes
+internal static class ArchiveRunOutcomes
 {
     public const string FileName = "archive-wal-outcome.json";
 
@@ -23,15 +23,15 @@ internal static class ArchiveOutcomes
     /// Records <paramref name="outcome"/> for <paramref name="server"/>. Never throws: a record that
     /// cannot be written is logged (check then sees no recent successful run and says so).
     /// </summary>
-    public static void Record(ServerConfig server, ArchiveOutcome outcome)
+    public static void Record(ServerConfig server, ArchiveRunOutcome outcome)
     {
         try
         {
             var previous = Read(server);
             var end = outcome.Started + outcome.Duration;
             var status = outcome.Success
-                ? new ArchiveStatus(outcome, end, null, 0)
-                : new ArchiveStatus(outcome, previous?.LastSuccess, previous?.FailingSince ?? outcome.Started, (previous?.ConsecutiveFailures ?? 0) + 1);
+                ? new ArchiveRunStatus(outcome, end, null, 0)
+                : new ArchiveRunStatus(outcome, previous?.LastSuccess, previous?.FailingSince ?? outcome.Started, (previous?.ConsecutiveFailures ?? 0) + 1);
             StateFile.Write(PathFor(server), Serialize(status));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -42,7 +42,7 @@ internal static class ArchiveOutcomes
     }
 
     /// <summary>The recorded status, or null when nothing (readable) was recorded yet.</summary>
-    public static ArchiveStatus? Read(ServerConfig server)
+    public static ArchiveRunStatus? Read(ServerConfig server)
     {
         var path = PathFor(server);
         try
@@ -56,7 +56,7 @@ internal static class ArchiveOutcomes
         }
     }
 
-    internal static byte[] Serialize(ArchiveStatus status)
+    internal static byte[] Serialize(ArchiveRunStatus status)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -81,18 +81,18 @@ internal static class ArchiveOutcomes
         return buffer.ToArray();
     }
 
-    internal static ArchiveStatus Deserialize(byte[] bytes)
+    internal static ArchiveRunStatus Deserialize(byte[] bytes)
     {
         using var document = JsonDocument.Parse(bytes);
         var root = document.RootElement;
         var run = root.GetProperty("last_run");
-        var outcome = new ArchiveOutcome(
+        var outcome = new ArchiveRunOutcome(
             Time(run.GetProperty("started").GetDouble()),
             TimeSpan.FromSeconds(run.GetProperty("duration").GetDouble()),
             run.GetProperty("success").GetBoolean(),
             run.GetProperty("archived").GetInt32(),
             run.GetProperty("error").ValueKind == JsonValueKind.Null ? null : run.GetProperty("error").GetString());
-        return new ArchiveStatus(outcome, OptionalTime(root, "last_success"), OptionalTime(root, "failing_since"), root.GetProperty("consecutive_failures").GetInt32());
+        return new ArchiveRunStatus(outcome, OptionalTime(root, "last_success"), OptionalTime(root, "failing_since"), root.GetProperty("consecutive_failures").GetInt32());
     }
 
     private static double Seconds(DateTimeOffset time) => Math.Round(time.ToUnixTimeMilliseconds() / 1000.0, 3);

@@ -6,10 +6,10 @@ namespace Barman.Core.Wal;
 /// <param name="Success">False when an error stopped it.</param>
 /// <param name="Archived">Files archived by the run (added to xlog.db).</param>
 /// <param name="Error">The error printed (the first one), when it failed.</param>
-internal sealed record ArchiveOutcome(DateTimeOffset Started, TimeSpan Duration, bool Success, int Archived, string? Error);
+internal sealed record ArchiveRunOutcome(DateTimeOffset Started, TimeSpan Duration, bool Success, int Archived, string? Error);
 
 /// <summary>
-/// What <see cref="ArchiveOutcomes"/> keeps per server: the last run, when the last successful run
+/// What <see cref="ArchiveRunOutcomes"/> keeps per server: the last run, when the last successful run
 /// ended, and since when runs fail (null while they succeed).
 /// </summary>
-internal sealed record ArchiveStatus(ArchiveOutcome LastRun, DateTimeOffset? LastSuccess, DateTimeOffset? FailingSince, int ConsecutiveFailures);
+internal sealed record ArchiveRunStatus(ArchiveRunOutcome LastRun, DateTimeOffset? LastSuccess, DateTimeOffset? FailingSince, int ConsecutiveFailures);
