@@ -35,12 +35,13 @@ internal sealed class ArchiveWalCheck(TimeProvider? clock = null) : ICheckItem
         var queues = archivers.Select(kind => WalQueue.Scan(server, kind)).ToList();
         var waiting = queues.Sum(q => q.Files);
         var oldest = queues.Select(q => q.Oldest).Min();
-        var reference = status?.LastSuccess ?? (waiting > 0 ? oldest : null);
         var delay = TimeSpan.FromSeconds(Math.Max(0, server.MaxArchiveWalDelay));
-        if (waiting > 0 && reference is { } last && now - last > delay)
+        // Stalled: the oldest file has waited longer than the delay AND no run succeeded meanwhile
+        // (a file that has just arrived after a long quiet spell is not late yet).
+        if (waiting > 0 && oldest is { } queuedSince && now - Latest(queuedSince, status?.LastSuccess) > delay)
         {
             var running = LockFile.Holder(WalLayout.ArchiveWalLockPath(server)) is { } pid ? $" (archive-wal running, pid {pid})" : "";
-            var lastRun = status is null ? "no archive-wal run recorded" : $"last successful run {Ago(now, last)}";
+            var lastRun = status?.LastSuccess is { } last ? $"last successful run {Ago(now, last)}" : "no archive-wal run recorded";
             context.Result(Item, false, $"{Files(waiting)} waiting for more than {HumanFormat.Timedelta(delay)}, {lastRun}{running}");
             return Task.CompletedTask;
         }
@@ -48,6 +49,8 @@ internal sealed class ArchiveWalCheck(TimeProvider? clock = null) : ICheckItem
         context.Result(Item, true, status is null ? "no archive-wal run recorded yet" : $"{Files(status.LastRun.Archived)} archived by the last run");
         return Task.CompletedTask;
     }
+
+    private static DateTimeOffset Latest(DateTimeOffset a, DateTimeOffset? b) => b is { } other && other > a ? other : a;
 
     private static string Files(int count) => count == 1 ? "1 WAL file" : $"{count} WAL files";
 

@@ -69,6 +69,22 @@ public sealed class ArchiveWalCheckTests
     }
 
     [Fact]
+    public async Task A_file_just_arrived_after_a_quiet_spell_is_not_late()
+    {
+        using var h = new ArchiveHarness(s => s with { MaxArchiveWalDelay = 60 });
+        ArchiveRunOutcomes.Record(h.Server, new ArchiveRunOutcome(DateTimeOffset.UtcNow.AddHours(-3), TimeSpan.FromSeconds(1), true, 1, null));
+        var files = new[] { Seg(1, 1), Seg(1, 2) }.Select(name => h.Put(h.Streaming, name)).ToList();
+        Assert.True((await CheckAsync(h)).Ok);
+
+        foreach (var file in files)
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddMinutes(-2));
+        var (ok, hint) = await CheckAsync(h);
+        Assert.False(ok);
+        Assert.StartsWith("1 WAL file waiting for more than 1 minute, last successful run ", hint, StringComparison.Ordinal);
+        Assert.Contains(" hours", hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Fresh_queue_and_empty_queue_are_fine()
     {
         using var h = new ArchiveHarness(s => s with { MaxArchiveWalDelay = 60 });
