@@ -52,13 +52,17 @@ public sealed class ArchiveWalMonitoringTests(PgCluster cluster) : IClassFixture
         Assert.Contains("\tarchive-wal: OK (1 WAL file archived by the last run)\n", (await h.RunAsync("check", "pg")).Out, StringComparison.Ordinal);
     }
 
-    /// <summary>Writes WAL and switches until pg_receivewal has renamed a complete segment into streaming/.</summary>
+    /// <summary>
+    /// Writes WAL and switches until pg_receivewal has renamed a complete segment into streaming/ and
+    /// opened the next .partial: archive-wal keeps the newest complete segment while no partial exists.
+    /// </summary>
     private async Task CompleteSegmentAsync(CheckHarness h)
     {
         await cluster.GenerateWalAndSwitchAsync(1000);
-        for (var i = 0; i < 200; i++)
+        for (var i = 0; i < 400; i++)
         {
-            if (Directory.GetFiles(h.Streaming).Any(f => Path.GetFileName(f).Length == 24))
+            var names = Directory.GetFiles(h.Streaming).Select(Path.GetFileName).ToList();
+            if (names.Any(n => n!.Length == 24) && names.Any(n => n!.EndsWith(".partial", StringComparison.Ordinal)))
                 return;
             await Task.Delay(50);
         }
