@@ -163,6 +163,11 @@ public sealed class SwitchWalAndStatusTests(PgCluster cluster) : IClassFixture<P
         var minimal = await h.RunAsync("replication-status", "--minimal", "--target", "wal-streamer", "pg");
         Assert.Matches(@"^WAL streamers for master 'pg' \(LSN @ [0-9A-F]+/[0-9A-F]+\):\n(  \d+\. W\) postgres@127\.0\.0\.1 S:[0-9A-F/]+ W:[0-9A-F/]+ P:0 AN:\w+\n)+$", minimal.Out);
 
+        var json = await h.RunAsync("-f", "json", "replication-status", "pg");
+        Assert.Matches(@"^\{""pg"": \{""server_lsn"": ""[0-9A-F]+/[0-9A-F]+"", ""streaming_clients"": \[\{", json.Out);
+        Assert.Contains("\"application_name\": \"barman_receive_wal\"", json.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("_INFO", json.Out, StringComparison.Ordinal);
+
         var standbys = await h.RunAsync("replication-status", "--target", "hot-standby", "pg");
         Assert.Matches(@"^Status of hot standby servers for server 'pg':\n  Current LSN on master: [0-9A-F]+/[0-9A-F]+\n  No hot standby servers attached\n$", standbys.Out);
     }
