@@ -3,6 +3,7 @@ using Barman.Core.Hooks;
 using Barman.Core.Os;
 using Barman.Core.Text;
 using Barman.Core.Wal;
+using Barman.Tests.Infrastructure;
 using static Barman.Tests.ArchiveWal.ArchiveHarness;
 
 namespace Barman.Tests.ArchiveWal;
@@ -186,7 +187,7 @@ public sealed class ArchiveHookTests
         var output = new Barman.Core.Output.ConsoleOutput(TextWriter.Null, TextWriter.Null, new Barman.Core.Output.OutputOptions());
 
         Assert.True(await new WalArchiver(h.Server, output, WalSourceKind.Streaming, parallelism: 2, hookRetry: HookRecorder.Fast)
-            .ArchiveAsync(verbose: true, CancellationToken.None));
+            .ArchiveAsync(verbose: true, Bounded.Token()));
 
         string[] Hooks(params int[] segments) =>
             [.. segments.SelectMany(n => new[] { "pre:" + Seg(1, (ulong)n), "preretry:" + Seg(1, (ulong)n) }),

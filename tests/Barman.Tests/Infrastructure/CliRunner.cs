@@ -14,28 +14,41 @@ public static class CliRunner
 {
     public static async Task<CliResult> RunAsync(params string[] args) => await RunAsync(args, CancellationToken.None);
 
+    /// <summary>Runs in-process to completion; a run still going after <see cref="Bounded.Default"/> is cancelled and fails the test.</summary>
     public static async Task<CliResult> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         using var stdout = new StringWriter { NewLine = "\n" };
         using var stderr = new StringWriter { NewLine = "\n" };
         // Each run gets its own async flow (logger, output) so parallel tests never share them.
-        var code = await Task.Run(() => BarmanApp.RunAsync(args, new ConsoleStreams(stdout, stderr), cancellationToken), cancellationToken);
+        var code = await Bounded.RunAsync(
+            ct => Task.Run(() => BarmanApp.RunAsync(args, new ConsoleStreams(stdout, stderr), ct), ct),
+            "barman " + string.Join(' ', args), cancellationToken: cancellationToken);
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
 
     /// <summary>Path of the built <c>barman</c> executable beside the test assembly.</summary>
     public static string ExecutablePath => Path.Combine(AppContext.BaseDirectory, "barman");
 
-    /// <summary>Starts the real executable (stdin closed, output redirected).</summary>
-    public static Process Start(IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts the real executable (stdin closed, output redirected), optionally under
+    /// <paramref name="launcher"/> (e.g. strace and its options). Its argv names the test's directory
+    /// (<c>-c &lt;dir&gt;/barman.conf</c>), so disposing that directory stops it (<see cref="TestProcesses"/>).
+    /// </summary>
+    public static Process Start(IEnumerable<string> args, IDictionary<string, string>? environment = null, IReadOnlyList<string>? launcher = null)
     {
-        var psi = new ProcessStartInfo(ExecutablePath)
+        var psi = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : ExecutablePath)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (launcher is { Count: > 0 })
+        {
+            foreach (var a in launcher.Skip(1))
+                psi.ArgumentList.Add(a);
+            psi.ArgumentList.Add(ExecutablePath);
+        }
         foreach (var a in args)
             psi.ArgumentList.Add(a);
         if (environment is not null)
@@ -48,22 +61,15 @@ public static class CliRunner
         return process;
     }
 
-    /// <summary>Runs the real executable to completion.</summary>
-    public static async Task<CliResult> RunProcessAsync(IEnumerable<string> args, TimeSpan? timeout = null, IDictionary<string, string>? environment = null)
+    /// <summary>Runs the real executable to completion (killed, and the test failed, after <paramref name="timeout"/>).</summary>
+    public static async Task<CliResult> RunProcessAsync(IEnumerable<string> args, TimeSpan? timeout = null, IDictionary<string, string>? environment = null, IReadOnlyList<string>? launcher = null)
     {
-        using var process = Start(args, environment);
+        var bound = timeout ?? TimeSpan.FromSeconds(60);
+        using var process = Start(args, environment, launcher);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"barman {string.Join(' ', args)} did not finish");
-        }
-        return new CliResult(process.ExitCode, await stdout, await stderr);
+        await process.ExitWithinAsync(bound);
+        // a detached grandchild may still hold the pipes: the output is bounded too
+        return new CliResult(process.ExitCode, await stdout.Within("barman's stdout", bound), await stderr.Within("barman's stderr", bound));
     }
 }
