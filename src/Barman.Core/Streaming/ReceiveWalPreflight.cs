@@ -44,8 +44,8 @@ internal sealed class ReceiveWalPreflight(ServerConfig server, IOutput output)
         if (reset)
         {
             var current = await QueryAsync(() => postgres.CurrentWalLsnAsync(cancellationToken), cancellationToken);
-            var currentWal = WalNames.FromLsn((ulong)current, identity.Timeline, segmentSize);
-            var restartWal = slot?.RestartLsn is { } restart ? WalNames.FromLsn((ulong)restart, identity.Timeline, segmentSize) : currentWal;
+            var currentWal = Wal.WalFileName.FromLsn((ulong)current, identity.Timeline, segmentSize);
+            var restartWal = slot?.RestartLsn is { } restart ? Wal.WalFileName.FromLsn((ulong)restart, identity.Timeline, segmentSize) : currentWal;
             directory.Reset(currentWal, restartWal);
             return null;
         }

@@ -2,6 +2,7 @@ using Barman.Core.Configuration;
 using Barman.Core.Logging;
 using Barman.Core.Output;
 using Barman.Core.Postgres;
+using Barman.Core.Storage;
 
 namespace Barman.Core.Wal;
 
@@ -57,7 +58,8 @@ internal static class WalSwitch
     public static async Task<bool> WaitForWalAsync(ServerConfig server, IOutput output, string? walFile, int timeoutSeconds, CancellationToken cancellationToken)
     {
         var max = timeoutSeconds > 0 ? $" (max: {timeoutSeconds} seconds)" : "";
-        var initial = string.IsNullOrEmpty(walFile) ? LatestPerTimeline(server) : null;
+        var storage = ArchiveStorage.For(server);
+        var initial = string.IsNullOrEmpty(walFile) ? await LatestPerTimelineAsync(storage, cancellationToken) : null;
         output.Info(string.IsNullOrEmpty(walFile)
             ? $"Waiting for a WAL file from server '{server.Name}' to be archived{max}"
             : $"Waiting for the WAL file {walFile} from server '{server.Name}'{max}");
@@ -73,8 +75,8 @@ internal static class WalSwitch
                 seen = SourceListing(server);
             }
             var arrived = string.IsNullOrEmpty(walFile)
-                ? !LatestPerTimeline(server).SequenceEqual(initial!)
-                : File.Exists(WalLayout.ArchivePath(server, walFile));
+                ? !(await LatestPerTimelineAsync(storage, cancellationToken)).SequenceEqual(initial!)
+                : await storage.StatAsync(WalLayout.KeyOf(walFile), cancellationToken) is not null;
             if (arrived)
                 return true;
             await Task.Delay(PollInterval, cancellationToken);
@@ -92,7 +94,7 @@ internal static class WalSwitch
         var names = new List<string>();
         foreach (var kind in ArchiveWal.Archivers(server))
         {
-            var directory = kind == WalSourceKind.Streaming ? server.StreamingWalsDirectory : server.IncomingWalsDirectory;
+            var directory = kind.Directory(server);
             if (Directory.Exists(directory))
                 names.AddRange(Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName)!);
         }
@@ -101,8 +103,8 @@ internal static class WalSwitch
     }
 
     /// <summary>The newest archived segment of every timeline, in timeline order.</summary>
-    private static List<KeyValuePair<uint, string>> LatestPerTimeline(ServerConfig server) =>
-        [.. WalArchiveContents.ScanSegments(server.WalsDirectory)
+    private static async Task<List<KeyValuePair<uint, string>>> LatestPerTimelineAsync(IArchiveStorage storage, CancellationToken cancellationToken) =>
+        [.. (await WalArchiveContents.ScanSegmentsAsync(storage, cancellationToken))
             .Where(s => !s.Partial)
             .GroupBy(s => s.Timeline)
             .OrderBy(g => g.Key)

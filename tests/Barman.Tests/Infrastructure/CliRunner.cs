@@ -30,25 +30,18 @@ public static class CliRunner
     public static string ExecutablePath => Path.Combine(AppContext.BaseDirectory, "barman");
 
     /// <summary>
-    /// Starts the real executable (stdin closed, output redirected), optionally under
-    /// <paramref name="launcher"/> (e.g. strace and its options). Its argv names the test's directory
+    /// Starts the real executable (stdin closed, output redirected). Its argv names the test's directory
     /// (<c>-c &lt;dir&gt;/barman.conf</c>), so disposing that directory stops it (<see cref="TestProcesses"/>).
     /// </summary>
-    public static Process Start(IEnumerable<string> args, IDictionary<string, string>? environment = null, IReadOnlyList<string>? launcher = null)
+    public static Process Start(IEnumerable<string> args, IDictionary<string, string>? environment = null)
     {
-        var psi = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : ExecutablePath)
+        var psi = new ProcessStartInfo(ExecutablePath)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        if (launcher is { Count: > 0 })
-        {
-            foreach (var a in launcher.Skip(1))
-                psi.ArgumentList.Add(a);
-            psi.ArgumentList.Add(ExecutablePath);
-        }
         foreach (var a in args)
             psi.ArgumentList.Add(a);
         if (environment is not null)
@@ -61,15 +54,12 @@ public static class CliRunner
         return process;
     }
 
-    /// <summary>Runs the real executable to completion (killed, and the test failed, after <paramref name="timeout"/>).</summary>
-    public static async Task<CliResult> RunProcessAsync(IEnumerable<string> args, TimeSpan? timeout = null, IDictionary<string, string>? environment = null, IReadOnlyList<string>? launcher = null)
-    {
-        var bound = timeout ?? TimeSpan.FromSeconds(60);
-        using var process = Start(args, environment, launcher);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.ExitWithinAsync(bound);
-        // a detached grandchild may still hold the pipes: the output is bounded too
-        return new CliResult(process.ExitCode, await stdout.Within("barman's stdout", bound), await stderr.Within("barman's stderr", bound));
-    }
+    /// <summary>
+    /// Runs the real executable to completion (killed, and the test failed, after <paramref name="timeout"/>),
+    /// optionally under <paramref name="launcher"/> (e.g. strace and its options).
+    /// </summary>
+    public static Task<CliResult> RunProcessAsync(IEnumerable<string> args, TimeSpan? timeout = null, IDictionary<string, string>? environment = null, IReadOnlyList<string>? launcher = null) =>
+        launcher is { Count: > 0 }
+            ? ExternalProcess.RunAsync(launcher[0], [.. launcher.Skip(1), ExecutablePath, .. args], timeout: timeout ?? TimeSpan.FromSeconds(60), environment: environment)
+            : ExternalProcess.RunAsync(ExecutablePath, args, timeout: timeout ?? TimeSpan.FromSeconds(60), environment: environment);
 }

@@ -1,5 +1,6 @@
 using Barman.Core.Os;
 using Barman.Core.Streaming;
+using Barman.Core.Wal;
 using Barman.Tests.Infrastructure;
 
 namespace Barman.Tests.Streaming;
@@ -205,7 +206,7 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
 
         // slot not initialised: the restart position is the current WAL (LSN on boundary rounds up)
         var lsn = await pg.ScalarAsync<string>("select pg_current_wal_lsn()::text");
-        var current = WalNames.FromLsn(ulong.Parse(lsn!.Split('/')[0], System.Globalization.NumberStyles.HexNumber) << 32 | ulong.Parse(lsn.Split('/')[1], System.Globalization.NumberStyles.HexNumber), 1, 16 << 20);
+        var current = WalFileName.FromLsn(ulong.Parse(lsn!.Split('/')[0], System.Globalization.NumberStyles.HexNumber) << 32 | ulong.Parse(lsn.Split('/')[1], System.Globalization.NumberStyles.HexNumber), 1, 16 << 20);
 
         h.ResetOutput();
         await File.WriteAllBytesAsync(Path.Combine(dir, "0000000100000000000000FF"), []);
@@ -254,7 +255,7 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
 
         Assert.Equal(0, h.ExitCode(await running.StopWith(Posix.SIGINT)));
         var segments = Directory.GetFiles(h.Server.StreamingWalsDirectory)
-            .Select(Path.GetFileName).Where(n => WalNames.IsSegment(n!)).Order(StringComparer.Ordinal).ToList();
+            .Select(Path.GetFileName).Where(n => WalFileName.IsWalFile(n!)).Order(StringComparer.Ordinal).ToList();
         var numbers = segments.Select(n => Convert.ToInt64(n![16..], 16)).ToList();
         Assert.Contains(first, segments);
         Assert.Contains(last, segments);

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace Barman.Tests.Infrastructure;
+
+/// <summary>Runs an external program to completion, its output captured (stdin empty unless given), bounded (<see cref="Bounded"/>).</summary>
+public static class ExternalProcess
+{
+    public static async Task<CliResult> RunAsync(string file, IEnumerable<string> args, string? stdin = null, TimeSpan? timeout = null,
+        IDictionary<string, string>? environment = null)
+    {
+        var psi = new ProcessStartInfo(file)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            psi.Environment[key] = value;
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(stdin ?? "");
+        process.StandardInput.Close();
+        var bound = timeout ?? Bounded.Default;
+        await process.ExitWithinAsync(bound);
+        // a detached grandchild may still hold the pipes: reading them is bounded too
+        return new CliResult(process.ExitCode, await stdout.Within($"{file}'s stdout", bound), await stderr.Within($"{file}'s stderr", bound));
+    }
+
+    /// <summary>Like <see cref="RunAsync"/>, but a non-zero exit fails the test with the output.</summary>
+    public static async Task<CliResult> RunCheckedAsync(string file, params string[] args)
+    {
+        var result = await RunAsync(file, args);
+        Assert.True(result.ExitCode == 0, $"{file} {string.Join(' ', args)}: {result}");
+        return result;
+    }
+}
