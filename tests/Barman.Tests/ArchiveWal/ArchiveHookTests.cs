@@ -324,7 +324,7 @@ public sealed class ArchiveHookTests
         var run = h.RunAsync(hookRetry: slow, cancellationToken: cts.Token);
         await hooks.WaitForCallAsync("postretry");
         // check and status read xlog.db under its lock: a post hook that keeps retrying must not block them.
-        var entries = await XlogDb.ReadEntriesAsync(h.Server, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        var entries = await XlogDb.ReadEntriesAsync(h.Server, Bounded.Token()).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal([Seg(1, 1)], entries.Select(e => e.Name));
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run).WaitAsync(TimeSpan.FromSeconds(10));

@@ -61,8 +61,12 @@ public sealed class ArchiveDurabilityTests
         Assert.Equal([.. Streamed, .. Incoming], h.XlogdbNames());
         var published = ArchiveDurability.Check(trace, h.Server);
         Assert.Equal([.. Streamed, .. Incoming], published.Select(p => Path.GetFileName(p.Target!)));
+        if (compression is null)
+            Assert.All(published, p => Assert.Contains(Path.GetDirectoryName(p.Path), new[] { h.Streaming, h.Incoming })); // the source itself is renamed
         if (hooks)
             Assert.Equal(2 * published.Count, trace.Events.Count(e => e.Call == FsCall.Exec && e.Text.Contains(ArchiveDurability.PostHookMarker, StringComparison.Ordinal)));
+        else // one chunk per queue: one fsync per touched directory, however many files it holds
+            Assert.All(["0000000100000000", "0000000200000000"], hash => Assert.Single(trace.Events, e => e.Call == FsCall.Fsync && e.Path == Path.Combine(h.Server.WalsDirectory, hash)));
     }
 
     [Fact]
