@@ -49,7 +49,7 @@ public sealed class SwitchWalAndStatusTests(PgCluster cluster) : IClassFixture<P
         var writer = WriteWalUntil(stop.Token);
         var result = await h.RunAsync("switch-wal", "--archive", "--archive-timeout", "60", "pg");
         await stop.CancelAsync();
-        await writer;
+        await writer.Within("the WAL writer");
         var closed = Regex.Match(result.Out, "^The WAL file ([0-9A-F]{24}) has been closed on server 'pg'\n").Groups[1].Value;
         Assert.NotEmpty(closed);
         Assert.StartsWith($"The WAL file {closed} has been closed on server 'pg'\nWaiting for the WAL file {closed} from server 'pg' (max: 60 seconds)\nProcessing xlog segments from streaming for pg\n\t", result.Out);
@@ -184,7 +184,7 @@ public sealed class SwitchWalAndStatusTests(PgCluster cluster) : IClassFixture<P
         await cluster.GenerateWalAndSwitchAsync();
         var result = await h.RunAsync("check", "pg");
         await stop.CancelAsync();
-        await writer;
+        await writer.Within("the WAL writer");
         Assert.DoesNotContain("WAL archive", result.Out);
         Assert.True(new FileInfo(Path.Combine(h.Wals, "xlog.db")).Length > 0);
         Assert.Contains("\twal continuity: OK\n", result.Out);
