@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Barman.Cli.Commands;
 using Barman.Core.Os;
 using Barman.Core;
@@ -23,11 +24,17 @@ internal static class BarmanApp
             console.Out.Write(VersionInfo.Banner + "\n");
             return 0;
         }
-        if (parse.Errors.Count > 0)
+        var helpOption = parse.Action is ArgparseHelpAction { ClearsParseErrors: true };
+        if (!helpOption && CommandLineErrors.Find(root, parse) is { } error)
         {
-            var verb = parse.CommandResult.Command == root ? "" : " " + parse.CommandResult.Command.Name;
-            console.Error.Write($"ERROR: {OneLine(parse.Errors[0].Message)} (see 'barman{verb} --help')\n");
+            console.Error.Write(error);
             return 2;
+        }
+        if (parse.CommandResult.Command == root && !helpOption)
+        {
+            // Barman without a verb prints its help.
+            console.Out.Write(ArgparseText.Help(root));
+            return 0;
         }
         var configuration = new InvocationConfiguration
         {
@@ -39,22 +46,14 @@ internal static class BarmanApp
         return await parse.InvokeAsync(configuration, cancellationToken);
     }
 
-    /// <summary>
-    /// System.CommandLine lists the accepted values one per line, tab-indented
-    /// (<c>Must be one of:\n\t'console'\n\t'json'</c>): on one line, <c>Must be one of: 'console', 'json'</c>.
-    /// </summary>
-    private static string OneLine(string message)
-    {
-        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return lines.Length <= 1 ? message.Trim() : lines[0] + " " + string.Join(", ", lines[1..]);
-    }
-
     internal static RootCommand BuildRoot(GlobalOptionSet globals, ConsoleStreams console, ISignalSource? signals)
     {
         var root = new RootCommand("barman: Barman-compatible WAL streaming and archiving for PostgreSQL");
         // Barman's -v/--version replaces System.CommandLine's own --version.
         foreach (var option in root.Options.Where(o => o is VersionOption).ToList())
             root.Options.Remove(option);
+        foreach (var help in root.Options.OfType<HelpOption>())
+            help.Action = new ArgparseHelpAction(console.Out);
         globals.AddTo(root);
         var runner = new VerbRunner(globals, console, signals);
         foreach (var command in Verbs(runner))
@@ -73,5 +72,7 @@ internal static class BarmanApp
         StatusCommand.Build(runner),
         ReplicationStatusCommand.Build(runner),
         SwitchWalCommand.Build(runner),
+        MetricsCommand.Build(runner),
+        new HelpVerb(runner.Out),
     ];
 }
