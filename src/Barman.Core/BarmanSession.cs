@@ -3,6 +3,7 @@ using Barman.Core.Listing;
 using Barman.Core.Logging;
 using Barman.Core.Os;
 using Barman.Core.Output;
+using Barman.Core.Text;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
@@ -46,7 +47,8 @@ internal sealed class BarmanSession : IDisposable
         }
         catch (ConfigurationException e)
         {
-            console.Error.Write(e.Prefix + e.Message + "\n");
+            // Messages quote values already redacted; this pass is the safety net for any other.
+            console.Error.Write(e.Prefix + Redactor.Redact(e.Message) + "\n");
             return (null, 1);
         }
 

@@ -13,6 +13,30 @@ public sealed class CliShellTests
     }
 
     [Fact]
+    public async Task A_value_outside_the_choices_is_argparses_one_error_line_after_the_usage()
+    {
+        var r = await CliRunner.RunAsync("-f", "xml", "list-servers");
+        Assert.Equal((2, ""), (r.ExitCode, r.Out));
+        var lines = r.Err.TrimEnd('\n').Split('\n');
+        Assert.Equal("barman: error: argument -f/--format: invalid choice: 'xml' (choose from 'console', 'json')", lines[^1]);
+        Assert.StartsWith("usage: barman ", lines[0], StringComparison.Ordinal);
+        // Nothing but the usage before the error: no second wording of the same problem.
+        Assert.Single(lines, l => l.Contains("error:", StringComparison.OrdinalIgnoreCase) || l.Contains("xml", StringComparison.Ordinal));
+        Assert.DoesNotContain("Must be one of", r.Err, StringComparison.Ordinal);
+        Assert.All(lines[1..^1], l => Assert.StartsWith(" ", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_directory_given_as_config_file_is_said_to_be_one()
+    {
+        using var dir = new TempDir();
+        var r = await CliRunner.RunAsync("-c", dir.Path, "list-servers");
+        Assert.Equal((1, "", $"Configuration file '{dir.Path}' is a directory\n"), (r.ExitCode, r.Out, r.Err));
+        var fromEnvironment = await CliRunner.RunProcessAsync(["list-servers"], environment: new Dictionary<string, string> { ["BARMAN_CONFIG_FILE"] = dir.Path });
+        Assert.Equal((1, $"Configuration file '{dir.Path}' is a directory\n"), (fromEnvironment.ExitCode, fromEnvironment.Err));
+    }
+
+    [Fact]
     public async Task Missing_explicit_config_file_is_reported()
     {
         var r = await CliRunner.RunAsync("-c", "/nonexistent/barman.conf", "list-servers");

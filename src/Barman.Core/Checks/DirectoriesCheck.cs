@@ -1,7 +1,11 @@
+using Barman.Core.Configuration;
+using Barman.Core.Os;
+
 namespace Barman.Core.Checks;
 
 /// <summary>
-/// <c>directories</c>: creates every configured directory (Barman's <c>_make_directories</c>).
+/// <c>directories</c>: creates every configured directory (Barman's <c>_make_directories</c>), 0700,
+/// and narrows an existing one found wider.
 /// A disabled server gets no line at all, as in Barman.
 /// </summary>
 internal sealed class DirectoriesCheck : ICheckItem
@@ -11,18 +15,13 @@ internal sealed class DirectoriesCheck : ICheckItem
         var server = context.Server;
         if (server.Disabled)
             return Task.CompletedTask;
-        string?[] directories =
-        [
-            server.BackupDirectory, server.BasebackupsDirectory, server.ErrorsDirectory, server.IncomingWalsDirectory,
-            server.StreamingWalsDirectory, server.WalsDirectory, server.XlogdbDirectory,
-        ];
-        foreach (var directory in directories)
+        foreach (var directory in server.Directories.Select(d => d.Path).Append(server.XlogdbDirectory))
         {
             if (string.IsNullOrEmpty(directory) || Directory.Exists(directory))
                 continue;
             try
             {
-                Directory.CreateDirectory(directory);
+                DurableFile.CreateDirectoryDurably(directory);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -31,6 +30,7 @@ internal sealed class DirectoriesCheck : ICheckItem
                 return Task.CompletedTask;
             }
         }
+        ServerDirectories.Secure(server);
         context.Result("directories", true);
         return Task.CompletedTask;
     }

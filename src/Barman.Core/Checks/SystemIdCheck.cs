@@ -21,12 +21,22 @@ internal sealed class SystemIdCheck : ICheckItem
             return;
         }
         var path = ServerIdentity.PathFor(context.Server);
-        if (!File.Exists(path))
+        ServerIdentity? stored;
+        try
+        {
+            stored = ServerIdentity.Read(path);
+        }
+        catch (IdentityFileException e)
+        {
+            context.Result("systemid coherence", false, e.Message);
+            return;
+        }
+        if (stored is null)
         {
             context.Result("systemid coherence", true, "no system Id stored on disk");
             return;
         }
-        if (ServerIdentity.TryRead(path)?.SystemId != live)
+        if (stored.SystemId != live)
             context.Result("systemid coherence", false, $"the system Id of the connected PostgreSQL server changed, stored in \"{path}\"");
         else
             context.Result("systemid coherence", true);

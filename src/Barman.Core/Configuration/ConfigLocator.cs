@@ -13,12 +13,14 @@ internal static class ConfigLocator
         "/etc/barman/barman.conf",
     ];
 
-    /// <exception cref="ConfigurationException">the explicit file is missing, or no default file exists.</exception>
+    /// <exception cref="ConfigurationException">the explicit file is missing or a directory, or no default file exists.</exception>
     public static string Locate(string? explicitPath, string? environmentPath, string home)
     {
         var chosen = !string.IsNullOrEmpty(explicitPath) ? explicitPath : environmentPath;
         if (!string.IsNullOrEmpty(chosen))
         {
+            if (Directory.Exists(chosen))
+                throw new ConfigurationException($"Configuration file '{chosen}' is a directory", prefix: "");
             if (!File.Exists(chosen))
                 throw new ConfigurationException($"Configuration file '{chosen}' does not exist", prefix: "");
             return Path.GetFullPath(chosen);

@@ -3,48 +3,66 @@ namespace Barman.Core.Configuration;
 /// <summary>
 /// Barman's <c>_check_conflicting_paths</c>: the six directories of every server (servers in name
 /// order, labels sorted) compared by real path. A clash inside one server disables it; a clash
-/// between servers is a global error that stops every command.
+/// between servers is a global error that stops every command. Ours: a directory inside one whose
+/// files barman moves, deletes or lists (<see cref="IsWorkDirectory"/>: every one but
+/// <c>backup_directory</c>, which holds them all) disables the servers concerned — archive-wal would
+/// otherwise archive (and delete) the other's files, or move a whole directory to errors as an unknown
+/// file (Barman 3.4 does both).
 /// </summary>
 internal static class PathConflicts
 {
+    private sealed record Entry(string Server, string Label, string Path, string Real);
+
     /// <returns>the messages that disable each server; global errors are added to <paramref name="errors"/>.</returns>
     public static Dictionary<string, List<string>> Find(IEnumerable<ServerConfig> servers, List<string> errors)
     {
-        var owners = new Dictionary<string, (string Label, string Server)>(StringComparer.Ordinal);
+        var owners = new Dictionary<string, Entry>(StringComparer.Ordinal);
         var disabled = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var entries = new List<Entry>();
         foreach (var server in servers.OrderBy(s => s.Name, StringComparer.Ordinal))
         {
-            (string Label, string Path)[] paths =
-            [
-                ("backup_directory", server.BackupDirectory),
-                ("basebackups_directory", server.BasebackupsDirectory),
-                ("errors_directory", server.ErrorsDirectory),
-                ("incoming_wals_directory", server.IncomingWalsDirectory),
-                ("streaming_wals_directory", server.StreamingWalsDirectory),
-                ("wals_directory", server.WalsDirectory),
-            ];
-            foreach (var (label, path) in paths)
+            foreach (var (label, path) in server.Directories)
             {
-                var real = RealPath(path);
-                if (!owners.TryGetValue(real, out var owner))
+                var entry = new Entry(server.Name, label, path, RealPath(path));
+                entries.Add(entry);
+                if (!owners.TryGetValue(entry.Real, out var owner))
                 {
-                    owners[real] = (label, server.Name);
+                    owners[entry.Real] = entry;
                     continue;
                 }
-                var shown = real == path ? $"{label}={path}" : $"{label}={path} (symlink to: {real})";
                 if (owner.Server == server.Name)
-                {
-                    if (!disabled.TryGetValue(server.Name, out var list))
-                        disabled[server.Name] = list = [];
-                    list.Add($"Conflicting path: {shown} conflicts with '{owner.Label}' for server '{owner.Server}'");
-                }
+                    Disable(disabled, server.Name, $"Conflicting path: {Shown(entry)} conflicts with '{owner.Label}' for server '{owner.Server}'");
                 else
-                {
-                    errors.Add($"Conflicting path: {shown} for server '{server.Name}' conflicts with '{owner.Label}' for server '{owner.Server}'");
-                }
+                    errors.Add($"Conflicting path: {Shown(entry)} for server '{server.Name}' conflicts with '{owner.Label}' for server '{owner.Server}'");
+            }
+        }
+        foreach (var outer in entries.Where(e => IsWorkDirectory(e.Label)))
+        {
+            var inside = entries.Where(e => IsInside(e.Real, outer.Real) && (e.Server != outer.Server || IsWorkDirectory(e.Label))).ToList();
+            // One message per directory tree: not the directories of a server inside another of its own already named.
+            foreach (var inner in inside.Where(e => !inside.Any(o => o.Server == e.Server && IsInside(e.Real, o.Real))))
+            {
+                Disable(disabled, inner.Server, $"Conflicting path: {Shown(inner)} is inside '{outer.Label}' ({outer.Real}) for server '{outer.Server}'");
+                if (outer.Server != inner.Server)
+                    Disable(disabled, outer.Server, $"Conflicting path: {Shown(outer)} contains '{inner.Label}' ({inner.Real}) for server '{inner.Server}'");
             }
         }
         return disabled;
+    }
+
+    /// <summary>A directory barman lists and empties (everything but <c>backup_directory</c>, the container of the others).</summary>
+    private static bool IsWorkDirectory(string label) => label != "backup_directory";
+
+    private static bool IsInside(string path, string directory) =>
+        path.Length > directory.Length && path.StartsWith(directory.TrimEnd('/') + "/", StringComparison.Ordinal);
+
+    private static string Shown(Entry e) => e.Real == e.Path ? $"{e.Label}={e.Path}" : $"{e.Label}={e.Path} (symlink to: {e.Real})";
+
+    private static void Disable(Dictionary<string, List<string>> disabled, string server, string message)
+    {
+        if (!disabled.TryGetValue(server, out var list))
+            disabled[server] = list = [];
+        list.Add(message);
     }
 
     /// <summary>Python's <c>os.path.realpath</c>: absolute, symlinks resolved as far as the path exists.</summary>

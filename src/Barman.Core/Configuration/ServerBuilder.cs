@@ -1,4 +1,5 @@
 using Barman.Core.Configuration.Parsing;
+using Barman.Core.Text;
 
 namespace Barman.Core.Configuration;
 
@@ -107,7 +108,7 @@ internal sealed class ServerBuilder
             return parsed.Value;
         if (!_warnings.TryGetValue(key.Name, out var list))
             _warnings[key.Name] = list = [];
-        list.Add($"Ignoring invalid configuration value '{text}' for key {key.Name} in {source}: {parsed.Error}");
+        list.Add($"Ignoring invalid configuration value '{Redactor.Redact(text)}' for key {key.Name} in {source}: {Redactor.Redact(parsed.Error)}");
         return previous;
     }
 

@@ -38,6 +38,17 @@ internal sealed record ServerConfig
     /// <summary>Barman ≥ 3.13 <c>xlogdb_directory</c>; null keeps 3.4's <c>wals/xlog.db</c>.</summary>
     public string? XlogdbDirectory { get; init; }
 
+    /// <summary>The six directories of Barman's conflict check, keys in name order: <c>backup_directory</c> and those in it.</summary>
+    public IReadOnlyList<(string Key, string Path)> Directories =>
+    [
+        ("backup_directory", BackupDirectory),
+        ("basebackups_directory", BasebackupsDirectory),
+        ("errors_directory", ErrorsDirectory),
+        ("incoming_wals_directory", IncomingWalsDirectory),
+        ("streaming_wals_directory", StreamingWalsDirectory),
+        ("wals_directory", WalsDirectory),
+    ];
+
     public string? PathPrefix { get; init; }
     /// <summary>gzip, bzip2, lz4, zstd, pygzip, pybzip2 (or null for none).</summary>
     public string? Compression { get; init; }

@@ -63,7 +63,7 @@ internal sealed class ServerCron(ServerConfig server, IOutput output, IBarmanChi
         catch (DirectoryNotFoundException)
         {
             // A fresh install: nothing has created barman_home (the lock directory) yet.
-            Directory.CreateDirectory(server.LockDirectory);
+            DurableFile.CreateDirectoryDurably(server.LockDirectory);
             return LockFile.TryAcquire(path);
         }
     }

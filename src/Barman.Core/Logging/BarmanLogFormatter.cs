@@ -8,7 +8,8 @@ namespace Barman.Core.Logging;
 /// <summary>
 /// Barman's <c>%(asctime)s [%(process)s] %(name)s %(levelname)s: %(message)s</c>, e.g.
 /// <c>2026-11-24 05:33:08,162 [10050] barman.server INFO: Starting receive-wal for server pg</c>.
-/// Every line is redacted; exceptions (with stack traces) follow the line, as Python's logging does.
+/// Every value is redacted before the message is built from it (and the line once more); exceptions
+/// (with stack traces) follow the line, as Python's logging does.
 /// </summary>
 internal sealed class BarmanLogFormatter : ITextFormatter
 {
@@ -27,12 +28,23 @@ internal sealed class BarmanLogFormatter : ITextFormatter
         output.Write(' ');
         output.Write(LogLevels.Name(logEvent.Level));
         output.Write(": ");
-        output.Write(Redactor.Redact(logEvent.RenderMessage(CultureInfo.InvariantCulture)));
+        output.Write(Redactor.Redact(RenderRedacted(logEvent)));
         output.Write('\n');
         if (logEvent.Exception is not null)
         {
             output.Write(Redactor.Redact(logEvent.Exception.ToString()));
             output.Write('\n');
         }
+    }
+
+    /// <summary>The message with each string property redacted on its own: its secrets are found in the value, whatever the template puts around it.</summary>
+    private static string RenderRedacted(LogEvent logEvent)
+    {
+        var properties = new Dictionary<string, LogEventPropertyValue>(logEvent.Properties.Count, StringComparer.Ordinal);
+        foreach (var (name, value) in logEvent.Properties)
+            properties[name] = value is ScalarValue { Value: string text } ? new ScalarValue(Redactor.Redact(text)) : value;
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        logEvent.MessageTemplate.Render(properties, writer, CultureInfo.InvariantCulture);
+        return writer.ToString();
     }
 }

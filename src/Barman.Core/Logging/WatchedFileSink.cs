@@ -7,7 +7,8 @@ namespace Barman.Core.Logging;
 
 /// <summary>
 /// Appends to a log file and reopens it when logrotate moved or removed it, like Python's
-/// <c>WatchedFileHandler</c> (Serilog's file sink keeps writing to the moved file).
+/// <c>WatchedFileHandler</c> (Serilog's file sink keeps writing to the moved file). The file is
+/// <see cref="Os.FileModes.LogFile"/> (0640) whatever the umask; a missing directory is created 0700.
 /// </summary>
 internal sealed class WatchedFileSink : ILogEventSink, IDisposable
 {
@@ -24,13 +25,14 @@ internal sealed class WatchedFileSink : ILogEventSink, IDisposable
         _formatter = formatter;
         var dir = Path.GetDirectoryName(_path);
         if (!string.IsNullOrEmpty(dir))
-            Directory.CreateDirectory(dir);
+            Os.DurableFile.CreateDirectoryDurably(dir);
         Open();
     }
 
+    /// <summary>Opens (or creates) the log: 0640 whatever the umask, a wider existing mode narrowed.</summary>
     private void Open()
     {
-        _handle = Os.Posix.OpenForAppend(_path);
+        _handle = Os.Posix.OpenForAppend(_path, Os.FileModes.LogFile);
         _identity = Os.Posix.FileIdentity(_path) ?? default;
     }
 

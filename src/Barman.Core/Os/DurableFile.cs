@@ -20,7 +20,10 @@ internal static class DurableFile
     /// <summary>rename(2) that replaces; both paths must be on one filesystem.</summary>
     public static void Rename(string source, string destination) => File.Move(source, destination, overwrite: true);
 
-    /// <summary>Creates a directory (and parents) and fsyncs each parent whose entry it added.</summary>
+    /// <summary>
+    /// Creates a directory and its missing parents, each <see cref="FileModes.PrivateDirectory"/> whatever
+    /// the umask, and fsyncs each parent whose entry it added.
+    /// </summary>
     public static void CreateDirectoryDurably(string path)
     {
         var full = Path.GetFullPath(path);
@@ -29,18 +32,41 @@ internal static class DurableFile
         var parent = Path.GetDirectoryName(full);
         if (parent is not null)
             CreateDirectoryDurably(parent);
-        Directory.CreateDirectory(full);
+        CreatePrivateDirectory(full);
         if (parent is not null)
             Posix.FsyncDirectory(parent);
     }
 
-    /// <summary>Writes <paramref name="contents"/> atomically and durably (temp + fsync + rename + fsync dir).</summary>
+    /// <summary>
+    /// mkdir of <paramref name="path"/> (its parent must exist) with <see cref="FileModes.PrivateDirectory"/>
+    /// set explicitly: the umask only ever removes bits from what mkdir asks for. Nothing when it exists.
+    /// </summary>
+    public static void CreatePrivateDirectory(string path)
+    {
+        if (Directory.Exists(path))
+            return;
+        Directory.CreateDirectory(path, FileModes.PrivateDirectory);
+        File.SetUnixFileMode(path, FileModes.PrivateDirectory);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="contents"/> atomically and durably (temp + fsync + rename + fsync dir),
+    /// mode <see cref="FileModes.PrivateFile"/> whatever the umask.
+    /// </summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> contents)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var tmp = path + ".tmp";
-        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        var options = new FileStreamOptions
         {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            UnixCreateMode = FileModes.PrivateFile,
+        };
+        using (var fs = new FileStream(tmp, options))
+        {
+            FileModes.Set(fs.SafeFileHandle, FileModes.PrivateFile);
             fs.Write(contents);
             fs.Flush(flushToDisk: true);
         }
@@ -49,9 +75,9 @@ internal static class DurableFile
     }
 
     /// <summary>
-    /// Creates <paramref name="path"/> (0600 while it is written, replacing a stale one), lets
-    /// <paramref name="write"/> fill it, gives it the mode and times of <paramref name="like"/> and
-    /// fsyncs it. Returns its length.
+    /// Creates <paramref name="path"/> (replacing a stale one), lets <paramref name="write"/> fill it,
+    /// gives it the times of <paramref name="like"/> and <see cref="FileModes.PrivateFile"/> whatever
+    /// the umask or the source's mode (WAL holds every row of the database), and fsyncs it. Returns its length.
     /// </summary>
     public static async Task<long> WriteNewAsync(string path, FileStatus like, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
@@ -61,26 +87,37 @@ internal static class DurableFile
             Access = FileAccess.Write,
             Share = FileShare.None,
             BufferSize = CopyBufferSize,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            UnixCreateMode = FileModes.PrivateFile,
         };
         await using var target = new FileStream(path, options);
+        FileModes.Set(target.SafeFileHandle, FileModes.PrivateFile);
         await write(target, cancellationToken);
         await target.FlushAsync(cancellationToken);
-        File.SetUnixFileMode(target.SafeFileHandle, like.Mode);
         FileCalls.SetTimes(target.SafeFileHandle, like);
         FileCalls.Fsync(target.SafeFileHandle);
         return target.Length;
     }
 
-    /// <summary>Copies <paramref name="source"/> to <paramref name="temporary"/> with the mode and times of <paramref name="status"/>, fsynced.</summary>
+    /// <summary>
+    /// Copies <paramref name="source"/> to <paramref name="temporary"/> with the times of
+    /// <paramref name="status"/>, mode <see cref="FileModes.PrivateFile"/>, fsynced.
+    /// </summary>
     public static void CopyDurably(string source, string temporary, FileStatus status)
     {
-        using (var input = OpenSequential(source))
-        using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, CopyBufferSize))
+        var options = new FileStreamOptions
         {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = CopyBufferSize,
+            UnixCreateMode = FileModes.PrivateFile,
+        };
+        using (var input = OpenSequential(source))
+        using (var output = new FileStream(temporary, options))
+        {
+            FileModes.Set(output.SafeFileHandle, FileModes.PrivateFile);
             input.CopyTo(output, CopyBufferSize);
             output.Flush();
-            File.SetUnixFileMode(output.SafeFileHandle, status.Mode);
             FileCalls.SetTimes(output.SafeFileHandle, status);
             FileCalls.Fsync(output.SafeFileHandle);
         }

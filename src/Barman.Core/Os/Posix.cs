@@ -9,7 +9,8 @@ internal static partial class Posix
     public const int ESRCH = 3, EINTR = 4, EACCES = 13, EAGAIN = 11, EPERM = 1;
     private const int LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
     private const int O_RDONLY = 0, O_DIRECTORY = 0x10000, O_CLOEXEC = 0x80000;
-    private const int O_WRONLY = 1, O_CREAT = 0x40, O_APPEND = 0x400;
+    private const int O_WRONLY = 1, O_CREAT = 0x40, O_EXCL = 0x80, O_APPEND = 0x400;
+    private const int EEXIST = 17;
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int open(string path, int flags, uint mode);
@@ -103,19 +104,36 @@ internal static partial class Posix
     /// <summary>
     /// Opens a file for appending with a real O_APPEND (.NET's FileMode.Append only seeks to the end
     /// once, so several processes sharing a log file would overwrite each other's lines). With O_APPEND
-    /// every write lands at the current end, as with Python's logging in mode 'a'.
+    /// every write lands at the current end, as with Python's logging in mode 'a'. A file it creates
+    /// gets exactly <paramref name="mode"/>, whatever the umask; an existing one is narrowed to it.
     /// </summary>
-    public static Microsoft.Win32.SafeHandles.SafeFileHandle OpenForAppend(string path)
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle OpenForAppend(string path, UnixFileMode mode)
     {
-        // 0640 (minus umask) when created: the log may name servers, paths and errors, not for every user.
-        var fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0x1A0 /* 0640 */);
+        var created = true;
+        var fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, (uint)mode);
+        if (fd < 0 && Marshal.GetLastPInvokeError() == EEXIST)
+        {
+            created = false;
+            fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC, 0);
+        }
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             var message = $"cannot open '{path}': {Marshal.GetPInvokeErrorMessage(errno)}";
             throw errno == EACCES ? new UnauthorizedAccessException(message) : new IOException(message, errno);
         }
-        return new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+        var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+        try
+        {
+            var current = File.GetUnixFileMode(handle);
+            if (created ? current != mode : (current & ~mode) != 0)
+                File.SetUnixFileMode(handle, created ? mode : current & mode);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Another user's file (a log shared with root's runs): appending is all we need.
+        }
+        return handle;
     }
 
     /// <summary>Sends a signal; returns false when the process does not exist (ESRCH).</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Barman.Core.Text;
 
 namespace Barman.Core.Postgres;
 
@@ -64,6 +65,9 @@ internal sealed class Conninfo
         return new Conninfo(pairs);
     }
 
+    /// <summary>A copy without any occurrence of <paramref name="key"/>.</summary>
+    public Conninfo Without(string key) => new([.. _pairs.Where(p => p.Key != key)]);
+
     /// <summary>
     /// Barman's streaming DSN (<c>StreamingConnection.get_connection_string</c>): <c>dbname=replication</c>,
     /// <c>replication=true</c>, <c>options=-cdatestyle=iso</c> forced, keys sorted, and
@@ -106,6 +110,9 @@ internal sealed class Conninfo
     {
         var pairs = new List<KeyValuePair<string, string>>();
         var i = 0;
+        // Where the last password value began: a word that follows it without '=' is most likely
+        // the rest of an unquoted password with a blank, so an error there masks from this point on.
+        var passwordStart = -1;
         while (true)
         {
             while (i < text.Length && char.IsWhiteSpace(text[i]))
@@ -119,10 +126,15 @@ internal sealed class Conninfo
             while (i < text.Length && char.IsWhiteSpace(text[i]))
                 i++;
             if (key.Length == 0 || i >= text.Length || text[i] != '=')
+            {
+                if (pairs.Count > 0 && pairs[^1].Key == "password")
+                    throw Invalid(text, passwordStart, "missing \"=\" after the password value");
                 throw Invalid(text, key.Length == 0 ? "missing keyword" : $"missing \"=\" after \"{key}\"");
+            }
             i++;
             while (i < text.Length && char.IsWhiteSpace(text[i]))
                 i++;
+            passwordStart = key == "password" ? i : passwordStart;
             var value = new StringBuilder();
             if (i < text.Length && text[i] == '\'')
             {
@@ -192,7 +204,7 @@ internal sealed class Conninfo
             if (user.Length > 0)
                 pairs.Add(new("user", Decode(user, original)));
             if (colon >= 0)
-                pairs.Add(new("password", Decode(userInfo[(colon + 1)..], original)));
+                pairs.Add(new("password", Decode(userInfo[(colon + 1)..], original, secret: true)));
         }
         if (rest.Length > 0)
         {
@@ -245,13 +257,16 @@ internal sealed class Conninfo
                 if (key == "ssl" && param[(eq + 1)..] == "true")
                     pairs.Add(new("sslmode", "require"));
                 else
-                    pairs.Add(new(key, Decode(param[(eq + 1)..], original)));
+                    pairs.Add(new(key, Decode(param[(eq + 1)..], original, secret: key == "password")));
             }
         }
         return new Conninfo(pairs);
     }
 
-    private static string Decode(string text, string original)
+    /// <param name="text">the percent-encoded part.</param>
+    /// <param name="original">the whole connection string, for the error.</param>
+    /// <param name="secret">the part is a password: an error does not quote it.</param>
+    private static string Decode(string text, string original, bool secret = false)
     {
         if (!text.Contains('%', StringComparison.Ordinal))
             return text;
@@ -260,10 +275,11 @@ internal sealed class Conninfo
         {
             if (text[i] == '%')
             {
+                var shown = secret ? " in the password" : $": \"{text}\"";
                 if (i + 2 >= text.Length || !byte.TryParse(text.AsSpan(i + 1, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var b))
-                    throw Invalid(original, $"invalid percent-encoded token: \"{text}\"");
+                    throw Invalid(original, "invalid percent-encoded token" + shown);
                 if (b == 0)
-                    throw Invalid(original, $"forbidden value %00 in percent-encoded value: \"{text}\"");
+                    throw Invalid(original, "forbidden value %00 in percent-encoded value" + shown);
                 bytes.Add(b);
                 i += 2;
             }
@@ -275,6 +291,11 @@ internal sealed class Conninfo
         return Encoding.UTF8.GetString([.. bytes]);
     }
 
+    /// <summary>The error, quoting <paramref name="text"/> redacted (Barman quotes the whole string).</summary>
     private static ConninfoException Invalid(string text, string reason) =>
-        new($"\"{text}\" is not a valid connection string: {reason}");
+        new($"\"{Redactor.Redact(text)}\" is not a valid connection string: {reason}");
+
+    /// <summary>The error, quoting <paramref name="text"/> masked from <paramref name="secretFrom"/> on.</summary>
+    private static ConninfoException Invalid(string text, int secretFrom, string reason) =>
+        new($"\"{Redactor.Redact(text[..secretFrom])}{Redactor.Mask}\" is not a valid connection string: {reason}");
 }

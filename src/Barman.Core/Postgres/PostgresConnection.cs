@@ -46,6 +46,23 @@ internal sealed class PostgresConnection : IAsyncDisposable
         return NpgsqlLogSequenceNumber.Parse((await ScalarAsync<string>(sql, cancellationToken))!);
     }
 
+    /// <summary>
+    /// <c>pg_current_wal_lsn()</c> and the server's <c>pg_walfile_name()</c> of it (Barman's
+    /// <c>current_xlog</c>): on a segment boundary that names the segment ENDING there.
+    /// </summary>
+    public async Task<(NpgsqlLogSequenceNumber Lsn, string FileName)> CurrentWalAsync(CancellationToken cancellationToken)
+    {
+        var version = await ServerVersionAsync(cancellationToken);
+        var sql = version.Number >= 100000
+            ? "SELECT location::text, pg_walfile_name(location) FROM pg_current_wal_lsn() AS location"
+            : "SELECT location::text, pg_xlogfile_name(location) FROM pg_current_xlog_location() AS location";
+        await using var command = new NpgsqlCommand(sql, _connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+            throw new InvalidOperationException("the server reported no current WAL location");
+        return (NpgsqlLogSequenceNumber.Parse(reader.GetString(0)), reader.GetString(1));
+    }
+
     /// <summary>Whether the connected role is a superuser (<c>pg_user.usesuper</c>).</summary>
     public Task<bool> IsSuperuserAsync(CancellationToken cancellationToken) =>
         ScalarAsync<bool>("SELECT usesuper FROM pg_user WHERE usename = CURRENT_USER", cancellationToken);

@@ -69,7 +69,8 @@ internal interface IArchiveStorage
 
     /// <summary>
     /// Writes the prepared (compressed) form of a file for <paramref name="key"/>: <paramref name="write"/>
-    /// fills it, it gets the mode and times of <paramref name="like"/> and is durable when this returns.
+    /// fills it, it gets the times of <paramref name="like"/> (and a mode private to the barman user) and
+    /// is durable when this returns.
     /// Returns its size. Replaces a stale staged copy of the same key.
     /// </summary>
     ValueTask<long> StageAsync(ArchiveKey key, FileStatus like, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken);

@@ -1,3 +1,4 @@
+using Barman.Core.Logging;
 using Barman.Core.Os;
 
 namespace Barman.Core.Storage;
@@ -49,17 +50,45 @@ internal sealed class LocalArchiveStorage(string root) : IArchiveStorage
 
     public async ValueTask<long> StageAsync(ArchiveKey key, FileStatus like, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
-        DurableFile.CreateDirectoryDurably(DirectoryOf(key));
+        PrepareDirectory(key);
         return await DurableFile.WriteNewAsync(StagingPath(key), like, write, cancellationToken);
     }
 
     public ValueTask StageSourceAsync(ArchiveKey key, string source, CancellationToken cancellationToken)
     {
-        DurableFile.CreateDirectoryDurably(DirectoryOf(key));
-        // The rename makes the source the archive file: its data must be on disk first.
+        PrepareDirectory(key);
+        // The rename makes the source the archive file: it must be private (it keeps its mode, whatever
+        // the umask or the transport gave it) and its data on disk first.
         using (var file = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1))
+        {
+            MakePrivate(file, source);
             FileCalls.Fsync(file.SafeFileHandle);
+        }
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Creates the directory of <paramref name="key"/> 0700, or narrows an existing wider one (left by an older run).</summary>
+    private void PrepareDirectory(ArchiveKey key)
+    {
+        var directory = DirectoryOf(key);
+        DurableFile.CreateDirectoryDurably(directory);
+        ModeChanges.Log(FileModes.Narrow(directory, FileModes.PrivateDirectory));
+    }
+
+    private static void MakePrivate(FileStream file, string path)
+    {
+        var mode = File.GetUnixFileMode(file.SafeFileHandle);
+        if ((mode & ~FileModes.PrivateFile) == 0)
+            return;
+        try
+        {
+            FileModes.Set(file.SafeFileHandle, mode & FileModes.PrivateFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // another owner's file: archived as it is, and said so
+            ModeChanges.Log(new ModeChange(path, mode, mode, e.Message));
+        }
     }
 
     public ValueTask DiscardStagedAsync(ArchiveKey key, CancellationToken cancellationToken)

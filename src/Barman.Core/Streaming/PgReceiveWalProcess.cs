@@ -30,13 +30,13 @@ internal sealed class PgReceiveWalProcess
     /// <summary>Whether the parent-death signal protects this child (setpriv was found).</summary>
     public bool DeathSignalArmed { get; private set; }
 
-    /// <summary>Starts <paramref name="argv"/>; <paramref name="onLine"/> is called, serialised, for each output line.</summary>
-    public static async Task<PgReceiveWalProcess> StartAsync(IReadOnlyList<string> argv, string? pathEnvironment, Action<string> onLine)
+    /// <summary>Starts <paramref name="command"/>; <paramref name="onLine"/> is called, serialised, for each output line.</summary>
+    public static async Task<PgReceiveWalProcess> StartAsync(PgReceiveWalCommand command, Action<string> onLine)
     {
         var result = new PgReceiveWalProcess();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var gate = new Lock();
-        var thread = new Thread(() => result.Run(argv, pathEnvironment, onLine, gate, started))
+        var thread = new Thread(() => result.Run(command, onLine, gate, started))
         {
             IsBackground = true,
             Name = "pg_receivewal supervisor",
@@ -46,8 +46,9 @@ internal sealed class PgReceiveWalProcess
         return result;
     }
 
-    private void Run(IReadOnlyList<string> argv, string? pathEnvironment, Action<string> onLine, Lock gate, TaskCompletionSource started)
+    private void Run(PgReceiveWalCommand command, Action<string> onLine, Lock gate, TaskCompletionSource started)
     {
+        var argv = command.Argv;
         var psi = new ProcessStartInfo
         {
             RedirectStandardOutput = true,
@@ -69,8 +70,8 @@ internal sealed class PgReceiveWalProcess
         }
         foreach (var a in argv.Skip(1))
             psi.ArgumentList.Add(a);
-        if (pathEnvironment is not null)
-            psi.Environment["PATH"] = pathEnvironment;
+        foreach (var (name, value) in command.Environment)
+            psi.Environment[name] = value;
 
         void Handle(object? sender, DataReceivedEventArgs e)
         {

@@ -36,7 +36,7 @@ internal sealed class PgReceiveWalRun(ServerConfig server, IOutput output, ISign
     /// <summary>How pg_receivewal marks an error line (<c>pg_receivewal: error: …</c>).</summary>
     private const string ErrorMark = "error: ";
 
-    public async Task<PgReceiveWalExit> RunAsync(IReadOnlyList<string> argv, CancellationToken cancellationToken)
+    public async Task<PgReceiveWalExit> RunAsync(PgReceiveWalCommand command, CancellationToken cancellationToken)
     {
         BarmanLog.For("barman.wal_archiver").Information("Activating WAL archiving through streaming protocol");
         var lines = output.ForLogger("barman.command_wrappers");
@@ -46,7 +46,7 @@ internal sealed class PgReceiveWalRun(ServerConfig server, IOutput output, ISign
         PgReceiveWalProcess process;
         try
         {
-            process = await PgReceiveWalProcess.StartAsync(argv, string.IsNullOrEmpty(server.PathPrefix) ? null : server.SearchPath, line =>
+            process = await PgReceiveWalProcess.StartAsync(command, line =>
             {
                 if (line.Contains(StreamingStarted, StringComparison.Ordinal) && !Volatile.Read(ref streamed))
                 {
@@ -60,7 +60,7 @@ internal sealed class PgReceiveWalRun(ServerConfig server, IOutput output, ISign
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException)
         {
-            throw new ArchiverFailure($"cannot start {argv[0]}: {e.Message}");
+            throw new ArchiverFailure($"cannot start {command.Argv[0]}: {e.Message}");
         }
         if (!process.DeathSignalArmed)
             BarmanLog.For("barman.command_wrappers").Warning("setpriv not found: pg_receivewal would survive a crash of receive-wal");

@@ -45,7 +45,7 @@ internal sealed class ReceiveWal
         LockFile? held;
         try
         {
-            Directory.CreateDirectory(_server.LockDirectory);
+            DurableFile.CreateDirectoryDurably(_server.LockDirectory);
             held = LockFile.TryAcquire(lockPath);
         }
         catch (UnauthorizedAccessException)
@@ -81,6 +81,12 @@ internal sealed class ReceiveWal
             {
                 ReceiveWalOutcomes.Record(_server, failure.Recorded);
                 _output.Error(failure.Display);
+                return null;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A file operation nobody worded (creating a directory on a full disk...): one line, its cause.
+                _output.Error(new ArchiverFailure(FileErrors.Describe(e)).Display);
                 return null;
             }
         }

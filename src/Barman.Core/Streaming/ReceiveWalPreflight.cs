@@ -5,7 +5,7 @@ using Barman.Core.Postgres;
 namespace Barman.Core.Streaming;
 
 /// <summary>The pg_receivewal the preflight decided to run.</summary>
-internal sealed record ReceiveWalPlan(IReadOnlyList<string> Argv);
+internal sealed record ReceiveWalPlan(PgReceiveWalCommand Command);
 
 /// <summary>
 /// Steps 5–9 of spec §6.3, in Barman's order, before every pg_receivewal run: the streaming
@@ -43,10 +43,10 @@ internal sealed class ReceiveWalPreflight(ServerConfig server, IOutput output)
         var directory = new StreamingDirectory(server, output);
         if (reset)
         {
-            var current = await QueryAsync(() => postgres.CurrentWalLsnAsync(cancellationToken), cancellationToken);
-            var currentWal = Wal.WalFileName.FromLsn((ulong)current, identity.Timeline, segmentSize);
+            var current = await QueryAsync(() => postgres.CurrentWalAsync(cancellationToken), cancellationToken);
+            var currentWal = Wal.WalFileName.FromLsn((ulong)current.Lsn, identity.Timeline, segmentSize);
             var restartWal = slot?.RestartLsn is { } restart ? Wal.WalFileName.FromLsn((ulong)restart, identity.Timeline, segmentSize) : currentWal;
-            directory.Reset(currentWal, restartWal);
+            directory.Reset(currentWal, restartWal, current.FileName);
             return null;
         }
         directory.TruncatePartialIfNeeded(segmentSize);

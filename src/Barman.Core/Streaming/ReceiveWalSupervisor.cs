@@ -19,6 +19,7 @@ internal sealed class ReceiveWalSupervisor(ServerConfig server, IOutput output, 
     public async Task RunAsync(bool reset, CancellationToken cancellationToken)
     {
         DurableFile.CreateDirectoryDurably(server.StreamingWalsDirectory);
+        ServerDirectories.Secure(server);
         var preflight = new ReceiveWalPreflight(server, output);
         var pause = backoff.Initial;
         var restarting = false;
@@ -40,7 +41,7 @@ internal sealed class ReceiveWalSupervisor(ServerConfig server, IOutput output, 
             if (plan is null)
                 return;
 
-            var run = await new PgReceiveWalRun(server, output, signals).RunAsync(plan.Argv, cancellationToken);
+            var run = await new PgReceiveWalRun(server, output, signals).RunAsync(plan.Command, cancellationToken);
             if (run.Signalled)
                 throw new OperationCanceledException(cancellationToken);
             if (run.ExitCode == 0)

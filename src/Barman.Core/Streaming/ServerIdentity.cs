@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Barman.Core.Configuration;
+using Barman.Core.Logging;
 using Barman.Core.Os;
 
 namespace Barman.Core.Streaming;
@@ -9,7 +10,8 @@ namespace Barman.Core.Streaming;
 /// <c>&lt;backup_directory&gt;/identity.json</c>, in Barman's format (<c>Server.write_identity_file</c>):
 /// <c>{"systemid": "...", "version": "15"}</c> with 4-space indent, sorted keys and a final newline.
 /// receive-wal writes it on the first successful IDENTIFY_SYSTEM and refuses to stream a different
-/// cluster into the same archive; <c>check</c> reads it for <c>systemid coherence</c>.
+/// cluster into the same archive, or any cluster while the file cannot be read; <c>check</c> reads it
+/// for <c>systemid coherence</c>.
 /// </summary>
 internal sealed record ServerIdentity(string SystemId, string Version)
 {
@@ -17,25 +19,40 @@ internal sealed record ServerIdentity(string SystemId, string Version)
 
     public static string PathFor(ServerConfig server) => Path.Combine(server.BackupDirectory, FileName);
 
-    /// <summary>The stored identity, or null when the file does not exist or is unreadable.</summary>
-    public static ServerIdentity? TryRead(ServerConfig server) => TryRead(PathFor(server));
+    /// <summary>The stored identity; null when the file does not exist.</summary>
+    /// <exception cref="IdentityFileException">it exists but cannot be read or parsed: never guessed.</exception>
+    public static ServerIdentity? Read(ServerConfig server) => Read(PathFor(server));
 
-    public static ServerIdentity? TryRead(string path)
+    /// <inheritdoc cref="Read(ServerConfig)"/>
+    public static ServerIdentity? Read(string path)
     {
+        byte[] bytes;
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("systemid", out var id))
+            if (FileCalls.Lstat(path) is null)
                 return null;
-            var systemId = id.ValueKind == JsonValueKind.Number ? id.GetRawText() : id.GetString();
-            var version = root.TryGetProperty("version", out var v) ? (v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText()) : null;
-            return string.IsNullOrEmpty(systemId) ? null : new ServerIdentity(systemId, version ?? "");
+            bytes = File.ReadAllBytes(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return null;
+            throw new IdentityFileException(path, FileCalls.Lstat(path) is { Kind: not FileStatusKind.Regular } ? "not a regular file" : e.Message);
         }
+        try
+        {
+            using var doc = JsonDocument.Parse(bytes);
+            var root = doc.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("systemid", out var id)
+                && (id.ValueKind == JsonValueKind.Number ? id.GetRawText() : id.ValueKind == JsonValueKind.String ? id.GetString() : null) is { Length: > 0 } systemId)
+            {
+                var version = root.TryGetProperty("version", out var v) ? (v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText()) : null;
+                return new ServerIdentity(systemId, version ?? "");
+            }
+        }
+        catch (JsonException)
+        {
+            throw new IdentityFileException(path, "not valid JSON");
+        }
+        throw new IdentityFileException(path, "no \"systemid\" in it");
     }
 
     /// <summary>Writes the file durably (temp + fsync + rename + fsync dir) unless it already exists.</summary>
@@ -56,12 +73,21 @@ internal sealed record ServerIdentity(string SystemId, string Version)
     public static void EnsureSameCluster(ServerConfig server, string systemId, string version)
     {
         var path = PathFor(server);
-        var stored = TryRead(path);
+        ServerIdentity? stored;
+        try
+        {
+            stored = Read(path);
+        }
+        catch (IdentityFileException e)
+        {
+            throw new ArchiverFailure($"{e.Message}: the cluster this archive belongs to is unknown. Refusing to stream until the file is repaired");
+        }
         if (stored is null)
         {
             new ServerIdentity(systemId, version).WriteIfMissing(server);
             return;
         }
+        ModeChanges.Log(FileModes.Narrow(path, FileModes.PrivateFile));
         if (stored.SystemId != systemId)
         {
             throw new ArchiverFailure(
@@ -78,3 +104,6 @@ internal static class JsonStringExtensions
 {
     public static string Quote(this string encoded) => "\"" + encoded + "\"";
 }
+
+/// <summary>identity.json exists but cannot be read or parsed.</summary>
+internal sealed class IdentityFileException(string path, string problem) : Exception($"cannot read the cluster identity stored in \"{path}\": {problem}");

@@ -28,8 +28,9 @@ internal sealed record ArchiveJournal(string Phase, long XlogdbInode, long Xlogd
         var dir = Path.GetDirectoryName(path)!;
         DurableFile.CreateDirectoryDurably(dir);
         var tmp = path + ".new";
-        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var fs = new FileStream(tmp, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None, UnixCreateMode = FileModes.PrivateFile }))
         {
+            FileModes.Set(fs.SafeFileHandle, FileModes.PrivateFile);
             fs.Write(Encoding.UTF8.GetBytes(text.ToString()));
             fs.Flush();
             FileCalls.Fsync(fs.SafeFileHandle);

@@ -49,7 +49,7 @@ internal sealed class ArchivePreparation(IArchiveStorage storage, WalSourceKind 
         }
     }
 
-    /// <summary>Stages the source compressed, with the source's mode and times; returns the compressed size.</summary>
+    /// <summary>Stages the source compressed, with the source's times; returns the compressed size.</summary>
     private async Task<long> CompressAsync(ArchiveItem item, ICompressor compressor, CancellationToken cancellationToken)
     {
         await using var source = DurableFile.OpenSequential(item.Source.Path);

@@ -31,7 +31,7 @@ internal static class ArchiveWal
         LockFile? held;
         try
         {
-            Directory.CreateDirectory(server.LockDirectory);
+            DurableFile.CreateDirectoryDurably(server.LockDirectory);
             held = LockFile.TryAcquire(lockPath);
         }
         catch (UnauthorizedAccessException)
@@ -74,6 +74,7 @@ internal static class ArchiveWal
     {
         try
         {
+            ServerDirectories.Secure(server);
             var storage = ArchiveStorage.For(server);
             await ArchiveRecovery.RecoverAsync(server, storage, cancellationToken, hookRetry);
             foreach (var kind in Archivers(server))

@@ -79,21 +79,26 @@ internal sealed record WalBatch(IReadOnlyList<WalSource> Run, int Total, int Bat
     {
         var runSize = batchSize > 0 ? Math.Min(files.Count, batchSize) : files.Count;
         var run = new List<WalSource>(runSize);
+        var notFiles = 0; // counted neither in the run nor in the total (Barman's isfile test)
         foreach (var name in files.Take(runSize))
         {
             var path = System.IO.Path.Combine(directory, name);
             var status = FileCalls.Lstat(path);
             if (status is null)
-                continue; // renamed or removed since the listing: Barman ignores it too
+            {
+                notFiles++; // renamed or removed since the listing: Barman ignores it too
+                continue;
+            }
             if (!status.Value.IsRegularFile)
             {
+                notFiles++;
                 unknown.Add(name);
                 continue;
             }
             run.Add(new WalSource(name, path, status.Value));
         }
         unknown.Sort(StringComparer.Ordinal);
-        return new WalBatch(run, files.Count, batchSize, unknown, skip);
+        return new WalBatch(run, files.Count - notFiles, batchSize, unknown, skip);
     }
 
     /// <summary>Names of a queue, sorted bytewise, hidden ones excluded (Barman's <c>glob('*')</c>), without any stat.</summary>

@@ -28,7 +28,7 @@ internal sealed class XlogDb : IDisposable
     /// <summary>Takes the xlogdb lock (waiting for it, cancellably).</summary>
     public static async Task<XlogDb> LockAsync(ServerConfig server, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(server.LockDirectory);
+        DurableFile.CreateDirectoryDurably(server.LockDirectory);
         var held = await LockFile.AcquireAsync(WalLayout.XlogdbLockPath(server), cancellationToken);
         return new XlogDb(server, held);
     }
@@ -96,15 +96,25 @@ internal sealed class XlogDb : IDisposable
         return (status?.Inode ?? 0, status?.Size ?? 0);
     }
 
-    /// <summary>Creates an empty xlog.db (and its directory) durably if missing.</summary>
+    /// <summary>
+    /// Creates an empty xlog.db (and its directory) durably if missing, mode <see cref="FileModes.PrivateFile"/>
+    /// whatever the umask; an existing one found wider (left by an older run) is narrowed.
+    /// </summary>
     public void EnsureExists()
     {
         if (File.Exists(Path))
+        {
+            ModeChanges.Log(FileModes.Narrow(Path, FileModes.PrivateFile));
             return;
+        }
         var dir = System.IO.Path.GetDirectoryName(Path)!;
         DurableFile.CreateDirectoryDurably(dir);
-        using (var fs = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite))
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, Share = FileShare.ReadWrite, UnixCreateMode = FileModes.PrivateFile };
+        using (var fs = new FileStream(Path, options))
+        {
+            FileModes.Set(fs.SafeFileHandle, FileModes.PrivateFile);
             FileCalls.Fsync(fs.SafeFileHandle);
+        }
         DurableFile.FsyncDirectory(dir);
     }
 

@@ -120,4 +120,20 @@ public sealed class ArchiveWalCliTests
             holder.Kill();
         }
     }
+
+    [Fact]
+    public async Task A_queued_object_that_is_not_a_file_does_not_make_a_batch()
+    {
+        using var h = new ArchiveHarness();
+        var config = h.WriteConfig("archiver = on");
+        h.Put(h.Incoming, Seg(1, 1));
+        File.CreateSymbolicLink(Path.Combine(h.Incoming, Seg(1, 2)), Path.Combine(h.Incoming, Seg(1, 1)));
+
+        var r = await CliRunner.RunAsync("-c", config, "archive-wal", "pg");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.StartsWith($"Processing xlog segments from file archival for pg\n\t{Seg(1, 1)}\n", r.Out);
+        Assert.Contains($"\t{Seg(1, 2)}\n", r.Out); // moved to errors/ as an unknown object
+        Assert.DoesNotContain("batch", File.ReadAllText(h.Dir.Combine("barman.log")), StringComparison.Ordinal);
+    }
 }

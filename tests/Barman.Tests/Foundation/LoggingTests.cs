@@ -22,6 +22,20 @@ public sealed class LoggingTests
     }
 
     [Fact]
+    public void Values_are_redacted_before_the_message_is_built_from_them()
+    {
+        using var dir = new TempDir();
+        var file = dir.Combine("barman.log");
+        using (var sink = new WatchedFileSink(file, new BarmanLogFormatter()))
+        using (var logger = new LoggerConfiguration().WriteTo.Sink(sink).CreateLogger())
+        {
+            // An unterminated quoted password ends where the value ends, not where the line does.
+            logger.Warning("Error retrieving PostgreSQL status: {Error:l} (server {Server:l})", "host=x password='pfx TAILWORD", "pg");
+        }
+        Assert.EndsWith(" WARNING: Error retrieving PostgreSQL status: host=x password=*REDACTED* (server pg)\n", File.ReadAllText(file));
+    }
+
+    [Fact]
     public void Sink_reopens_the_file_after_logrotate_moved_it()
     {
         using var dir = new TempDir();

@@ -43,7 +43,7 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
         Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(pg.DataDirectory, "pg_wal", segment)), await File.ReadAllBytesAsync(streamed));
 
         // Barman's identity.json was written on the first IDENTIFY_SYSTEM
-        var identity = ServerIdentity.TryRead(h.Server);
+        var identity = ServerIdentity.Read(h.Server);
         Assert.NotNull(identity);
         Assert.Equal(await pg.ScalarAsync<long>("select system_identifier from pg_control_system()"), long.Parse(identity.SystemId));
         Assert.Equal("15", identity.Version);
@@ -204,14 +204,35 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
         var code = await h.RunAsync(reset: true);
         Assert.Equal((0, "Nothing to do. Position of receive-wal is aligned.\n", ""), (h.ExitCode(code), h.Out, h.Err));
 
-        // slot not initialised: the restart position is the current WAL (LSN on boundary rounds up)
-        var lsn = await pg.ScalarAsync<string>("select pg_current_wal_lsn()::text");
-        var current = WalFileName.FromLsn(ulong.Parse(lsn!.Split('/')[0], System.Globalization.NumberStyles.HexNumber) << 32 | ulong.Parse(lsn.Split('/')[1], System.Globalization.NumberStyles.HexNumber), 1, 16 << 20);
-
-        h.ResetOutput();
+        // Right after a switch the current LSN sits exactly on a segment boundary. Barman compares with the
+        // segment starting there but prints the server's pg_walfile_name(), the segment ENDING there.
+        // pg_switch_wal() runs alone: in the insert's transaction its commit record would follow the
+        // switch. The expected name is the server's for the very LSN receive-wal read: the LSN is the
+        // same before and after its run (WAL only moves forward); retried if the server wrote meanwhile
+        // (the background writer's standby snapshot).
         await File.WriteAllBytesAsync(Path.Combine(dir, "0000000100000000000000FF"), []);
-        code = await h.RunAsync(reset: true);
-        Assert.Equal((1, "", $"ERROR: The receive-wal position is ahead of PostgreSQL current WAL lsn (0000000100000000000000FF > {current})\n"), (h.ExitCode(code), h.Out, h.Err));
+        await pg.ExecuteAsync("create table if not exists reset_t(x int)");
+        string before, after;
+        ulong position;
+        var attempts = 0;
+        do
+        {
+            await pg.ExecuteAsync("insert into reset_t values (1)");
+            await pg.ExecuteAsync("select pg_switch_wal()");
+            before = (await pg.ScalarAsync<string>("select pg_current_wal_lsn()::text"))!;
+            h.ResetOutput();
+            code = await h.RunAsync(reset: true);
+            after = (await pg.ScalarAsync<string>("select pg_current_wal_lsn()::text"))!;
+            position = ulong.Parse(before.Split('/')[0], System.Globalization.NumberStyles.HexNumber) << 32 | ulong.Parse(before.Split('/')[1], System.Globalization.NumberStyles.HexNumber);
+        }
+        while ((before != after || position % (16 << 20) != 0) && ++attempts < 5);
+        Assert.Equal((before, 0UL), (after, position % (16 << 20)));
+        var shown = (await pg.ScalarAsync<string>($"select pg_walfile_name('{before}')"))!;
+        // slot not initialised: the restart position is the current WAL (LSN on boundary rounds up)
+        var current = WalFileName.FromLsn(position, 1, 16 << 20);
+        Assert.NotEqual(current, shown);
+        Assert.Equal($"ERROR: The receive-wal position is ahead of PostgreSQL current WAL lsn (0000000100000000000000FF > {shown})\n", h.Err);
+        Assert.Equal((1, ""), (h.ExitCode(code), h.Out));
         File.Delete(Path.Combine(dir, "0000000100000000000000FF"));
 
         h.ResetOutput();

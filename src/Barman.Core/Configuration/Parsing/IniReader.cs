@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Barman.Core.Text;
 
 namespace Barman.Core.Configuration.Parsing;
 
@@ -72,7 +73,7 @@ internal static partial class IniReader
                 throw Malformed(file, lineNumber, "the file must start with a [section] header");
             var match = OptionLine().Match(stripped);
             if (!match.Success || match.Groups["option"].Value.TrimEnd().Length == 0)
-                throw Malformed(file, lineNumber, $"expected 'key = value', found '{stripped}'");
+                throw Malformed(file, lineNumber, $"expected 'key = value', found '{Redactor.Redact(stripped)}'");
             Flush();
             option = match.Groups["option"].Value.TrimEnd().ToLowerInvariant();
             optionLines = [match.Groups["value"].Value.Trim()];

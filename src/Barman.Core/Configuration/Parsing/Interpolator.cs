@@ -7,7 +7,8 @@ namespace Barman.Core.Configuration.Parsing;
 /// <summary>
 /// ConfigParser's BasicInterpolation: <c>%(key)s</c> is replaced by the value of <c>key</c> (itself
 /// interpolated in the same context), <c>%%</c> is a literal <c>%</c>. Where the key is looked up is
-/// the caller's business (same section, <c>[DEFAULT]</c>, built-ins, <c>[barman]</c>).
+/// the caller's business (same section, <c>[DEFAULT]</c>, built-ins, <c>[barman]</c>). Errors quote
+/// values redacted (a conninfo's password never reaches the message).
 /// </summary>
 internal static partial class Interpolator
 {
@@ -31,8 +32,9 @@ internal static partial class Interpolator
             {
                 throw new ConfigurationException(
                     $"Recursion limit exceeded in value substitution: option {PyRepr.Str(option)} in section {PyRepr.Str(section)} " +
-                    $"contains an interpolation key which cannot be substituted in {MaxDepth} steps. Raw value: {PyRepr.Str(raw)}");
+                    $"contains an interpolation key which cannot be substituted in {MaxDepth} steps. Raw value: {PyRepr.Str(Redactor.Redact(raw))}");
             }
+            var text = rest;
             while (rest.Length > 0)
             {
                 var p = rest.IndexOf('%', StringComparison.Ordinal);
@@ -55,13 +57,13 @@ internal static partial class Interpolator
                     if (!match.Success)
                     {
                         throw new ConfigurationException(
-                            $"Bad interpolation variable reference {PyRepr.Str(rest)} in option {PyRepr.Str(option)} of section {PyRepr.Str(section)}");
+                            $"Bad interpolation variable reference {PyRepr.Str(Tail(text, rest))} in option {PyRepr.Str(option)} of section {PyRepr.Str(section)}");
                     }
                     var key = match.Groups["key"].Value.ToLowerInvariant();
                     rest = rest[match.Length..];
                     var value = lookup(key) ?? throw new ConfigurationException(
                         $"Bad value substitution: option {PyRepr.Str(option)} in section {PyRepr.Str(section)} contains an interpolation key " +
-                        $"{PyRepr.Str(key)} which is not a valid option name. Raw value: {PyRepr.Str(raw)}");
+                        $"{PyRepr.Str(key)} which is not a valid option name. Raw value: {PyRepr.Str(Redactor.Redact(raw))}");
                     if (value.Contains('%', StringComparison.Ordinal))
                         Expand(value, accum, depth + 1);
                     else
@@ -70,9 +72,12 @@ internal static partial class Interpolator
                 else
                 {
                     throw new ConfigurationException(
-                        $"'%' must be followed by '%' or '(', found: {PyRepr.Str(rest)} in option {PyRepr.Str(option)} of section {PyRepr.Str(section)}");
+                        $"'%' must be followed by '%' or '(', found: {PyRepr.Str(Tail(text, rest))} in option {PyRepr.Str(option)} of section {PyRepr.Str(section)}");
                 }
             }
         }
     }
+
+    /// <summary><paramref name="rest"/>, the unparsed end of <paramref name="text"/>, redacted as part of the whole value.</summary>
+    private static string Tail(string text, string rest) => Redactor.RedactFragment(text, text.Length - rest.Length);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Barman.Core.Text;
 using Tomlyn.Parsing;
 using Tomlyn.Syntax;
 
@@ -19,7 +20,7 @@ internal static class TomlReader
         foreach (var diagnostic in syntax.Diagnostics)
         {
             if (diagnostic.Kind == DiagnosticMessageKind.Error)
-                throw IniReader.Malformed(file, Line(diagnostic.Span), diagnostic.Message);
+                throw IniReader.Malformed(file, Line(diagnostic.Span), Redactor.Redact(diagnostic.Message));
         }
         var document = new RawDocument(file);
         foreach (var keyValue in syntax.KeyValues)
