@@ -102,12 +102,12 @@ internal static class GetWal
     {
         foreach (var location in locator.SearchOrder(options.WalName, options.Partial))
         {
-            await using var stored = await locator.TryOpenAsync(location, suffix, cancellationToken);
-            if (stored is null)
-                continue;
-            announce($"Sending WAL '{location.Name}' for server '{server.Name}' {description}{suffix}");
             try
             {
+                await using var stored = await locator.TryOpenAsync(location, cancellationToken);
+                if (stored is null)
+                    continue;
+                announce($"Sending WAL '{location.Name}' for server '{server.Name}' {description}{suffix}");
                 await WalDelivery.SendAsync(stored, options.Compression, destination, cancellationToken);
                 return true;
             }

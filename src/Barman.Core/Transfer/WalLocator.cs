@@ -1,5 +1,4 @@
 using Barman.Core.Configuration;
-using Barman.Core.Logging;
 using Barman.Core.Storage;
 using Barman.Core.Wal;
 
@@ -48,33 +47,24 @@ internal sealed class WalLocator(ServerConfig server, IArchiveStorage storage)
         location.Key is { } key ? await storage.StatAsync(key, cancellationToken) is not null : File.Exists(location.LocalPath);
 
     /// <summary>
-    /// The stored bytes of the file (seekable), or null when it is not there or vanished between the
-    /// look and the open (moved by the archiver: a later place of the search order has it).
+    /// The file opened for reading (<see cref="ArchivedWal"/>), or null when it is not there or vanished
+    /// between the look and the open (moved by the archiver: a later place of the search order has it).
     /// </summary>
-    public async ValueTask<Stream?> TryOpenAsync(WalLocation location, string sourceSuffix, CancellationToken cancellationToken)
+    /// <exception cref="WalReadException">the file is there but cannot be read.</exception>
+    public async ValueTask<ArchivedWal?> TryOpenAsync(WalLocation location, CancellationToken cancellationToken)
     {
         if (location.Key is { } key)
-        {
-            if (await storage.StatAsync(key, cancellationToken) is null)
-                return null;
-            try
-            {
-                return await storage.OpenReadAsync(key, cancellationToken);
-            }
-            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-            {
-                BarmanLog.For("barman.server").Information("Skipping vanished WAL file '{Path:l}'{Suffix:l}", storage.Locate(key), sourceSuffix);
-                return null;
-            }
-        }
+            return await ArchivedWal.TryOpenAsync(storage, key, cancellationToken);
+        FileStream stored;
         try
         {
-            return new FileStream(location.LocalPath!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+            stored = new FileStream(location.LocalPath!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }
+        return ArchivedWal.Open(stored);
     }
 
     /// <summary>The file's address for messages: its path, or the storage's name for the key.</summary>

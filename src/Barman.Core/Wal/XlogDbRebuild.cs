@@ -122,11 +122,9 @@ internal static class XlogDbRebuild
     /// <summary>The xlog.db line of a stored file: its stored size and mtime, its compression told by its magic bytes.</summary>
     private static async Task<XlogDbEntry> EntryOfAsync(IArchiveStorage storage, StoredObject stored, CancellationToken cancellationToken)
     {
-        var header = new byte[Compressors.MagicLength];
-        int read;
-        await using (var stream = await storage.OpenReadAsync(stored.Key, cancellationToken))
-            read = await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken);
-        var format = Compressors.Identify(header.AsSpan(0, read));
+        CompressionFormat? format;
+        await using (var wal = ArchivedWal.Open(await storage.OpenReadAsync(stored.Key, cancellationToken)))
+            format = wal.StoredFormat;
         return new XlogDbEntry(stored.Key.Name, stored.Size, stored.Mtime, format is null ? null : Compressors.For(format.Value).Name);
     }
 }
