@@ -56,10 +56,15 @@ internal sealed class ReceivedFiles : IDisposable
         try
         {
             var counted = new CountingStream(input);
-            await using (var reader = new TarReader(counted, leaveOpen: true))
+            try
             {
+                await using var reader = new TarReader(counted, leaveOpen: true);
                 while (await NextAsync(reader, received, cancellationToken) is { } entry)
                     await received.TakeAsync(entry, cancellationToken);
+            }
+            catch (PutWalRefused) when (counted.BytesRead == 0)
+            {
+                // no stream at all (the tar reader calls that malformed)
             }
             if (counted.BytesRead == 0)
                 throw new PutWalRefused($"Empty input stream in put-wal for server '{server}'{suffix}");
@@ -154,7 +159,8 @@ internal sealed class ReceivedFiles : IDisposable
         }
         var text = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
         var lines = text.Split('\n');
-        foreach (var raw in text.EndsWith('\n') ? lines[..^1] : lines)
+        // Python's line iteration: no line after a final newline, none at all in an empty file.
+        foreach (var raw in lines[^1].Length == 0 ? lines[..^1] : lines)
         {
             // Barman: line.rstrip(), then re.split(r" [* ]", line, 1).
             var line = raw.TrimEnd();

@@ -22,7 +22,8 @@ internal static class WalDelivery
             OutputCompression.Bzip2 => CompressionFormat.Bzip2,
             _ => (CompressionFormat?)null,
         };
-        if (form == OutputCompression.Keep || (target is not null && target == wal.StoredFormat) || (form == OutputCompression.None && wal.StoredFormat is null))
+        // The stored bytes as they are; otherwise through the original bytes, which are checked.
+        if (form == OutputCompression.Keep || (target is not null && target == wal.StoredFormat))
         {
             await using var stored = wal.OpenStored();
             await stored.CopyToAsync(destination, BufferSize, cancellationToken);

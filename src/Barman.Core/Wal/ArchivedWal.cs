@@ -12,7 +12,9 @@ internal sealed class WalReadException(string message, Exception inner) : IOExce
 /// and its original bytes, decompressed from whatever format the archive holds (plain, gzip, bzip2,
 /// lz4, zstd). The one reader of archived WAL content: get-wal sends it, verify-wal checks it.
 /// A read or decompression failure surfaces as <see cref="WalReadException"/>, so a caller can tell a
-/// damaged archive file from an error of its own destination.
+/// damaged archive file from an error of its own destination; so does a WAL segment whose original
+/// bytes are not exactly its segment size (<see cref="WalSegmentLength"/>): a truncated file, which
+/// some decoders (.NET's gzip) end silently, is never served as a good one.
 /// </summary>
 internal sealed class ArchivedWal : IDisposable, IAsyncDisposable
 {
@@ -88,11 +90,11 @@ internal sealed class ArchivedWal : IDisposable, IAsyncDisposable
         {
             throw Damaged(e, StoredFormat);
         }
-        return new ReadFailureStream(decoded, StoredFormat, ownsInner: StoredFormat is not null);
+        return new ReadFailureStream(decoded, StoredFormat, ownsInner: StoredFormat is not null, checkSegmentLength: true);
     }
 
     /// <summary>The stored bytes as they are, read once from the start; read failures as <see cref="WalReadException"/>.</summary>
-    public Stream OpenStored() => new ReadFailureStream(Stored, null, ownsInner: false);
+    public Stream OpenStored() => new ReadFailureStream(Stored, null, ownsInner: false, checkSegmentLength: false);
 
     /// <summary>Writes the original bytes into <paramref name="destination"/>.</summary>
     /// <exception cref="WalReadException">the stored file cannot be read or decompressed (write failures keep their own type).</exception>
@@ -109,9 +111,11 @@ internal sealed class ArchivedWal : IDisposable, IAsyncDisposable
 
     public ValueTask DisposeAsync() => Stored.DisposeAsync();
 
-    /// <summary>A read-only view whose read failures become <see cref="WalReadException"/>.</summary>
-    private sealed class ReadFailureStream(Stream inner, CompressionFormat? format, bool ownsInner) : Stream
+    /// <summary>A read-only view whose read failures, and a segment of the wrong length, become <see cref="WalReadException"/>.</summary>
+    private sealed class ReadFailureStream(Stream inner, CompressionFormat? format, bool ownsInner, bool checkSegmentLength) : Stream
     {
+        private readonly WalSegmentLength? _length = checkSegmentLength ? new WalSegmentLength() : null;
+
         public override bool CanRead => true;
         public override bool CanSeek => false;
         public override bool CanWrite => false;
@@ -122,26 +126,37 @@ internal sealed class ArchivedWal : IDisposable, IAsyncDisposable
 
         public override int Read(Span<byte> buffer)
         {
+            int read;
             try
             {
-                return inner.Read(buffer);
+                read = inner.Read(buffer);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 throw Damaged(e, format);
             }
+            return Checked(buffer[..read]);
         }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
+            int read;
             try
             {
-                return await inner.ReadAsync(buffer, cancellationToken);
+                read = await inner.ReadAsync(buffer, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 throw Damaged(e, format);
             }
+            return Checked(buffer.Span[..read]);
+        }
+
+        private int Checked(ReadOnlySpan<byte> read)
+        {
+            if (_length is not null && _length.Add(read) is { } problem)
+                throw new WalReadException(format is null ? problem : $"{problem} (after {format.Value.ToString().ToLowerInvariant()} decompression)", new EndOfStreamException(problem));
+            return read.Length;
         }
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

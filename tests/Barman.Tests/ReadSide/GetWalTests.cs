@@ -11,7 +11,8 @@ public sealed class GetWalTests
     public static TheoryData<string> Compressions()
     {
         var data = new TheoryData<string> { "none" };
-        foreach (var (name, _, _) in CompressionTools.All)
+        // pigz is only a compressor of the in-process table: Barman 3.4's configuration refuses it (gzip format anyway)
+        foreach (var (name, _, _) in CompressionTools.All.Where(c => c.Name != "pigz"))
             data.Add(name);
         return data;
     }
@@ -159,14 +160,30 @@ public sealed class GetWalTests
         Assert.Equal(2, r.ExitCode);
     }
 
+    /// <summary>A 1 MiB segment whose first page has a long header declaring 1 MiB segments of 8 KiB pages.</summary>
+    internal static byte[] SegmentLike(int seed)
+    {
+        var data = Content(seed, 1 << 20);
+        data.AsSpan(0, 40).Clear();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(0), 0xD110);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(2), 0x0002);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(32), 1 << 20);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(36), 8192);
+        return data;
+    }
+
     [Theory]
+    [InlineData("none")]
     [InlineData("gzip")]
+    [InlineData("bzip2")]
     [InlineData("lz4")]
+    [InlineData("zstd")]
     public async Task A_damaged_archive_file_is_an_error_and_nothing_is_half_written(string compression)
     {
         using var h = HarnessFor(compression);
         var wal = Seg(1, 1);
-        await h.ArchiveAsync((wal, Content(3, 1 << 20)));
+        await h.ArchiveAsync((wal, SegmentLike(3)));
+        Assert.Equal(SegmentLike(3), (await h.RunAsync("get-wal", "pg", wal)).Out);
         var path = h.Archive.ArchivePath(wal);
         var stored = await File.ReadAllBytesAsync(path);
         await File.WriteAllBytesAsync(path, stored[..(stored.Length / 2)]);

@@ -38,7 +38,7 @@ public sealed class PutWalTests
         var r = await h.RunWithInputAsync(Tar(files, sha256), "put-wal", "pg");
 
         Assert.True(r.ExitCode == 0 && r.Err == "" && r.Out.Length == 0, r.ToString());
-        Assert.Equal([files[1].Item1, files[0].Item1], h.Archive.Names(h.Incoming));
+        Assert.Equal([files[0].Item1, files[1].Item1], h.Archive.Names(h.Incoming));
         foreach (var (name, content) in files)
         {
             var path = Path.Combine(h.Incoming, name);
@@ -54,7 +54,7 @@ public sealed class PutWalTests
         // archive-wal takes them from there
         var archived = await Barman.Tests.Infrastructure.CliRunner.RunAsync("-c", h.Config, "archive-wal", "pg");
         Assert.True(archived.ExitCode == 0, archived.ToString());
-        Assert.Equal(["00000002.history", Seg(1, 1)], h.Archive.XlogdbNames().Order(StringComparer.Ordinal));
+        Assert.Equal([Seg(1, 1), "00000002.history"], h.Archive.XlogdbNames().Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -68,13 +68,18 @@ public sealed class RecoveryTests(PgCluster cluster) : IClassFixture<PgCluster>
         var archivedRows = (long)Batches * BatchRows;
         foreach (var server in new[] { "pg", "pgz" })
         {
-            Assert.Equal(archivedRows, await RecoverAsync(config, server, partial: false));
-            Assert.Equal(archivedRows + LastBatchRows, await RecoverAsync(config, server, partial: true));
+            foreach (var (partial, expected) in new[] { (false, archivedRows), (true, archivedRows + LastBatchRows) })
+            {
+                var (rows, log) = await RecoverAsync(config, server, partial);
+                Assert.True(rows == expected, $"{server} {(partial ? "-P" : "")}: {rows} rows, expected {expected}\n{log}\n--- barman.log\n{Tail(Path.Combine(home, "barman.log"))}");
+            }
         }
     }
 
-    /// <summary>Recovers a copy of the base backup with get-wal as restore_command; returns the rows of t.</summary>
-    private async Task<long> RecoverAsync(string config, string server, bool partial)
+    private static string Tail(string path) => File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(40)) : "(none)";
+
+    /// <summary>Recovers a copy of the base backup with get-wal as restore_command; returns the rows of t and the server's log.</summary>
+    private async Task<(long Rows, string Log)> RecoverAsync(string config, string server, bool partial)
     {
         var data = Path.Combine(cluster.Root, $"restore-{server}-{(partial ? "partial" : "archived")}");
         await PgCluster.RunAsPostgres("cp", "-a", Path.Combine(cluster.Root, "base"), data);
@@ -96,7 +101,7 @@ public sealed class RecoveryTests(PgCluster cluster) : IClassFixture<PgCluster>
             await using var connection = new NpgsqlConnection($"Host={cluster.Host};Port={port};Username=postgres;Database=postgres;Pooling=false");
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand("select count(*) from t", connection);
-            return (long)(await command.ExecuteScalarAsync())!;
+            return ((long)(await command.ExecuteScalarAsync())!, await File.ReadAllTextAsync(log));
         }
         finally
         {
