@@ -100,6 +100,12 @@ public sealed class RecoveryTests(PgCluster cluster) : IClassFixture<PgCluster>
             }
             await using var connection = new NpgsqlConnection($"Host={cluster.Host};Port={port};Username=postgres;Database=postgres;Pooling=false");
             await connection.OpenAsync();
+            // hot standby accepts connections while it replays: wait for the end of recovery (promotion)
+            await using (var inRecovery = new NpgsqlCommand("select pg_is_in_recovery()", connection))
+            {
+                for (var i = 0; i < 1200 && (bool)(await inRecovery.ExecuteScalarAsync())!; i++)
+                    await Task.Delay(100);
+            }
             await using var command = new NpgsqlCommand("select count(*) from t", connection);
             return ((long)(await command.ExecuteScalarAsync())!, await File.ReadAllTextAsync(log));
         }
