@@ -76,6 +76,31 @@ public sealed partial class DurabilityOrderTests
         Assert.True(IndexOf(events, "fsync", h.Server.WalsDirectory, journalUnlink) > journalUnlink, "the journal's removal is not fsynced");
     }
 
+    [Fact]
+    public async Task Put_wal_syncs_each_file_before_its_rename_and_incoming_after()
+    {
+        // a kill -9 at any instant leaves hidden temporaries (ignored by archive-wal) or whole files
+        using var h = new ArchiveHarness();
+        var config = h.WriteConfig("archiver = on");
+        string[] names = [Seg(1, 1), Seg(1, 2)];
+        var tar = h.Dir.Combine("in.tar");
+        await File.WriteAllBytesAsync(tar, ReadSide.PutWalTests.Tar(names.Select(n => (n, Content(1)))));
+        var trace = h.Dir.Combine("strace.txt");
+
+        var (code, err) = await RunStracedAsync(trace, "sh", "-c", $"exec '{CliRunner.ExecutablePath}' -c '{config}' put-wal pg < '{tar}'");
+
+        Assert.True(code == 0, err);
+        var events = ReadTrace(trace, h.Dir.Path);
+        var renames = events.Select((e, i) => (e, i)).Where(x => x.e.Call == "rename" && Path.GetDirectoryName(x.e.Target) == h.Incoming).ToList();
+        Assert.Equal(names.Select(n => Path.Combine(h.Incoming, n)), renames.Select(r => r.e.Target));
+        foreach (var (rename, at) in renames)
+        {
+            Assert.StartsWith(".", Path.GetFileName(rename.Path), StringComparison.Ordinal);
+            Assert.True(IndexOf(events, "fsync", rename.Path) is >= 0 and var synced && synced < at, $"no fsync of {rename.Path} before its rename");
+        }
+        Assert.True(IndexOf(events, "fsync", h.Incoming, renames[^1].i) > renames[^1].i, "incoming/ is not fsynced after the renames");
+    }
+
     private sealed record Event(string Call, string Path, string? Target = null);
 
     private static int IndexOf(List<Event> events, string call, string path, int after = -1) =>
