@@ -73,6 +73,7 @@ internal static class BarmanApp
         ReplicationStatusCommand.Build(runner),
         SwitchWalCommand.Build(runner),
         MetricsCommand.Build(runner),
+        GetWalCommand.Build(runner), PutWalCommand.Build(runner), RebuildXlogdbCommand.Build(runner),
         new HelpVerb(runner.Out),
     ];
 }

@@ -10,8 +10,8 @@ internal static class UnimplementedVerbs
 {
     public static readonly IReadOnlyList<string> Barman34 =
     [
-        "backup", "check-backup", "check-wal-archive", "delete", "diagnose", "generate-manifest", "get-wal",
-        "keep", "list-backup", "list-backups", "list-files", "put-wal", "rebuild-xlogdb", "recover",
+        "backup", "check-backup", "check-wal-archive", "delete", "diagnose", "generate-manifest",
+        "keep", "list-backup", "list-backups", "list-files", "recover",
         "show-backup", "show-backups", "sync-backup", "sync-info", "sync-wals", "verify", "verify-backup",
     ];
 

@@ -17,12 +17,16 @@ namespace Barman.Core;
 internal sealed class BarmanSession : IDisposable
 {
     private readonly Logger? _logger;
+    private readonly ConsoleStreams _console;
+    private readonly DivertibleWriter _stdout;
 
-    private BarmanSession(BarmanConfig config, IOutput output, Logger? logger)
+    private BarmanSession(BarmanConfig config, IOutput output, Logger? logger, ConsoleStreams console, DivertibleWriter stdout)
     {
         Config = config;
         Output = output;
         _logger = logger;
+        _console = console;
+        _stdout = stdout;
     }
 
     public BarmanConfig Config { get; }
@@ -69,9 +73,10 @@ internal sealed class BarmanSession : IDisposable
         foreach (var message in config.LogMessages)
             BarmanLog.For("barman.config").Write(message.Level, "{Message:l}", message.Message);
 
-        IOutput output = options.Nagios ? new NagiosOutput(console.Out, outputOptions)
-            : options.Format == "json" ? new JsonOutput(console.Out, console.Error, outputOptions)
-            : new ConsoleOutput(console.Out, console.Error, outputOptions);
+        var stdout = new DivertibleWriter(console.Out, console.Error);
+        IOutput output = options.Nagios ? new NagiosOutput(stdout, outputOptions)
+            : options.Format == "json" ? new JsonOutput(stdout, console.Error, outputOptions)
+            : new ConsoleOutput(stdout, console.Error, outputOptions);
         if (logWarning is not null)
             output.Warning(logWarning);
 
@@ -86,7 +91,7 @@ internal sealed class BarmanSession : IDisposable
             logger.Dispose();
             return (null, code);
         }
-        return (new BarmanSession(config, output, logger), 0);
+        return (new BarmanSession(config, output, logger, console, stdout), 0);
     }
 
     private static (Logger Logger, string? Warning) CreateLogger(GlobalConfig global, GlobalOptions options, TextWriter stderr)
@@ -123,6 +128,19 @@ internal sealed class BarmanSession : IDisposable
     /// <summary>The servers a multi-server verb works on (<see cref="ServerSelection.Select"/>).</summary>
     public IReadOnlyList<ServerConfig> GetServers(IReadOnlyList<string> names, ServerSelectionMode mode) =>
         ServerSelection.Select(Config, Output, names, mode);
+
+    /// <summary>
+    /// Standard output for binary data (get-wal's WAL): from now on every message of this run, info
+    /// lines and a JSON document included, goes to stderr instead, so the data stays clean.
+    /// </summary>
+    public Stream ClaimStandardOutput()
+    {
+        _stdout.Divert();
+        return _console.OpenBinaryOut();
+    }
+
+    /// <summary>Standard input as bytes (put-wal's tar stream).</summary>
+    public Stream OpenStandardInput() => _console.OpenBinaryIn();
 
     public void Dispose() => _logger?.Dispose();
 }

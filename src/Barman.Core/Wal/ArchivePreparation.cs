@@ -67,16 +67,6 @@ internal sealed class ArchivePreparation(IArchiveStorage storage, WalSourceKind 
         await using var right = sourceFormat is null
             ? new FileStream(item.Source.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1)
             : Compressors.OpenDecompressed(item.Source.Path);
-        var a = new byte[1 << 16];
-        var b = new byte[1 << 16];
-        while (true)
-        {
-            var na = await left.ReadAtLeastAsync(a, a.Length, throwOnEndOfStream: false, cancellationToken);
-            var nb = await right.ReadAtLeastAsync(b, b.Length, throwOnEndOfStream: false, cancellationToken);
-            if (na != nb || !a.AsSpan(0, na).SequenceEqual(b.AsSpan(0, nb)))
-                return false;
-            if (na < a.Length)
-                return true;
-        }
+        return await StreamComparison.EqualAsync(left, right, cancellationToken);
     }
 }

@@ -13,8 +13,8 @@ namespace Barman.Core.Wal;
 /// <item>prepare journal: compression was under way, nothing was moved; stale <c>.tmp</c> files are removed.</item>
 /// <item>commit journal: every listed file present in the archive was moved (renames and
 /// temp-file renames are atomic: the storage decides, <see cref="IArchiveStorage"/>); its directories are fsynced again and xlog.db is made to list
-/// each of them exactly once — by truncating back to the recorded length and re-appending when
-/// xlog.db is the same file, otherwise by appending the names it lacks. Files not moved stay queued.</item>
+/// each of them exactly once — an interrupted append of the chunk (xlog.db is the same file and what follows
+/// the recorded length is that append) is cut off, then the names xlog.db lacks are appended. Files not moved stay queued.</item>
 /// </list>
 /// A source left beside its completed copy is a matching duplicate for the next pass (content compared, then removed).
 /// With post hooks configured, a chunk's journal stays until its post hooks ran, so the recovery runs the post hooks
@@ -87,19 +87,17 @@ internal static class ArchiveRecovery
             if (Directory.Exists(directory))
                 DurableFile.FsyncDirectory(directory);
         }
+        // xlog.db is cut back only when what follows the recorded length is this chunk's own append
+        // (torn or whole). A file rewritten since (rebuild-xlogdb), even one that got the recorded inode
+        // back, keeps every line; either way a name xlog.db already lists is not added again.
         var (inode, length) = db.Identity();
-        if (inode == journal.XlogdbInode && length >= journal.XlogdbLength)
+        if (inode == journal.XlogdbInode && length >= journal.XlogdbLength && db.TailIsAppendOf(journal.XlogdbLength, journal.Entries.Select(e => e.Entry)))
         {
             db.Truncate(journal.XlogdbLength);
             CrashPoint.Hit("recovery-truncated");
-            db.Append(completed.Select(e => e.Entry));
         }
-        else
-        {
-            // xlog.db was rewritten since (rebuild-xlogdb...): add only the names it lacks.
-            var present = db.ReadEntries().Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
-            db.Append(completed.Where(e => !present.Contains(e.Entry.Name)).Select(e => e.Entry));
-        }
+        var present = db.ReadEntries().Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        db.Append(completed.Where(e => !present.Contains(e.Entry.Name)).Select(e => e.Entry));
         CrashPoint.Hit("recovery-appended");
         return completed;
     }

@@ -140,6 +140,59 @@ internal sealed class XlogDb : IDisposable
         FileCalls.Fsync(fs.SafeFileHandle);
     }
 
+    /// <summary>
+    /// True when the bytes after <paramref name="length"/> are a beginning of what appending
+    /// <paramref name="entries"/> at that length writes (<see cref="Append"/>: the lines, after a newline
+    /// when the file did not end with one): an interrupted append of ours, torn or complete.
+    /// </summary>
+    public bool TailIsAppendOf(long length, IEnumerable<XlogDbEntry> entries)
+    {
+        var text = Encoding.UTF8.GetBytes(string.Concat(entries.Select(e => e.ToLine())));
+        using var fs = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var tail = fs.Length - length;
+        if (tail < 0 || tail > text.Length + 1)
+            return false;
+        var bytes = new byte[tail];
+        fs.Position = length;
+        fs.ReadExactly(bytes);
+        ReadOnlySpan<byte> actual = bytes;
+        return text.AsSpan().StartsWith(actual) || (actual.Length > 0 && actual[0] == (byte)'\n' && text.AsSpan().StartsWith(actual[1..]));
+    }
+
+    /// <summary>
+    /// Replaces xlog.db by these entries (rebuild-xlogdb): written to <c>&lt;xlog.db&gt;.rebuild</c> beside it,
+    /// fsynced, renamed over it, its directory fsynced. A crash leaves the old file or the new one, whole.
+    /// </summary>
+    public void Replace(IEnumerable<XlogDbEntry> entries)
+    {
+        var directory = System.IO.Path.GetDirectoryName(Path)!;
+        DurableFile.CreateDirectoryDurably(directory);
+        var temporary = Path + ".rebuild";
+        var mode = File.Exists(Path) ? File.GetUnixFileMode(Path) : UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 << 16 };
+        try
+        {
+            using (var fs = new FileStream(temporary, options))
+            {
+                using (var writer = new StreamWriter(fs, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
+                {
+                    foreach (var entry in entries)
+                        writer.Write(entry.ToLine());
+                }
+                fs.Flush();
+                File.SetUnixFileMode(fs.SafeFileHandle, mode);
+                FileCalls.Fsync(fs.SafeFileHandle);
+            }
+            FileCalls.Rename(temporary, Path);
+        }
+        catch
+        {
+            DurableFile.DeleteIfExists(temporary);
+            throw;
+        }
+        DurableFile.FsyncDirectory(directory);
+    }
+
     /// <summary>Cuts xlog.db back to <paramref name="length"/> bytes and fsyncs (undoing our own append).</summary>
     public void Truncate(long length)
     {

@@ -89,7 +89,7 @@ public sealed partial class ManPageTests
     [GeneratedRegex("\n\\.TP\n([^\n]*)")]
     private static partial Regex TaggedItem();
 
-    [GeneratedRegex(@"(?<![\w-])(-\?|--?[a-z][\w-]*)")]
+    [GeneratedRegex(@"(?<![\w-])(-\?|--?[A-Za-z][\w-]*)")]
     private static partial Regex OptionName();
 
     [GeneratedRegex("^\\.SS \"([a-z-]+)", RegexOptions.Multiline)]

@@ -1,0 +1,177 @@
+using Barman.Core.Compression;
+using Barman.Core.Storage;
+
+namespace Barman.Core.Wal;
+
+/// <summary>A WAL file that could not be read back: a damaged compressed file, or a read error of the storage.</summary>
+internal sealed class WalReadException(string message, Exception inner) : IOException(message, inner);
+
+/// <summary>
+/// One stored WAL file opened for reading, on any storage: the bytes as stored, their compression
+/// (told by the magic bytes, as on every storage: <see cref="Compressors.Identify(ReadOnlySpan{byte})"/>),
+/// and its original bytes, decompressed from whatever format the archive holds (plain, gzip, bzip2,
+/// lz4, zstd). The one reader of archived WAL content: get-wal sends it, verify-wal checks it.
+/// A read or decompression failure surfaces as <see cref="WalReadException"/>, so a caller can tell a
+/// damaged archive file from an error of its own destination; so does a WAL segment whose original
+/// bytes are not exactly its segment size (<see cref="WalSegmentLength"/>): a truncated file, which
+/// some decoders (.NET's gzip) end silently, is never served as a good one.
+/// </summary>
+internal sealed class ArchivedWal : IDisposable, IAsyncDisposable
+{
+    private ArchivedWal(Stream stored, CompressionFormat? format)
+    {
+        Stored = stored;
+        StoredFormat = format;
+    }
+
+    /// <summary>The stored (possibly compressed) bytes, from their start; owned by this object.</summary>
+    public Stream Stored { get; }
+
+    /// <summary>The compression of the stored bytes, or null for a plain file.</summary>
+    public CompressionFormat? StoredFormat { get; }
+
+    /// <summary>
+    /// The archived file of <paramref name="key"/>, read through <paramref name="storage"/>, or null when
+    /// the key is free (also when the object vanished between the look and the open: the archiver or a
+    /// cleanup moved it).
+    /// </summary>
+    /// <exception cref="WalReadException">the object is there but cannot be read.</exception>
+    public static async ValueTask<ArchivedWal?> TryOpenAsync(IArchiveStorage storage, ArchiveKey key, CancellationToken cancellationToken)
+    {
+        if (await storage.StatAsync(key, cancellationToken) is null)
+            return null;
+        Stream stored;
+        try
+        {
+            stored = await storage.OpenReadAsync(key, cancellationToken);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        return Open(stored);
+    }
+
+    /// <summary>The archived WAL file named <paramref name="walName"/> (its key by <see cref="WalLayout.KeyOf"/>), or null.</summary>
+    public static ValueTask<ArchivedWal?> TryOpenAsync(IArchiveStorage storage, string walName, CancellationToken cancellationToken) =>
+        TryOpenAsync(storage, WalLayout.KeyOf(walName), cancellationToken);
+
+    /// <summary>Any seekable stream of stored WAL bytes (a queued file of incoming/ or streaming/), which this object then owns.</summary>
+    /// <exception cref="WalReadException">its first bytes cannot be read.</exception>
+    public static ArchivedWal Open(Stream stored)
+    {
+        try
+        {
+            Span<byte> header = stackalloc byte[Compressors.MagicLength];
+            var read = stored.ReadAtLeast(header, Compressors.MagicLength, throwOnEndOfStream: false);
+            stored.Position = 0;
+            return new ArchivedWal(stored, Compressors.Identify(header[..read]));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            stored.Dispose();
+            throw Damaged(e, null);
+        }
+    }
+
+    /// <summary>
+    /// The original WAL bytes (a decompressing view of <see cref="Stored"/>, or the stored bytes when
+    /// plain), read once, from the start. Disposing it leaves <see cref="Stored"/> to this object.
+    /// </summary>
+    /// <exception cref="WalReadException">a decoder refuses the header at once.</exception>
+    public Stream OpenOriginal()
+    {
+        Stream decoded;
+        try
+        {
+            decoded = StoredFormat is { } format ? Compressors.For(format).Decompress(Stored) : Stored;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw Damaged(e, StoredFormat);
+        }
+        return new ReadFailureStream(decoded, StoredFormat, ownsInner: StoredFormat is not null, checkSegmentLength: true);
+    }
+
+    /// <summary>The stored bytes as they are, read once from the start; read failures as <see cref="WalReadException"/>.</summary>
+    public Stream OpenStored() => new ReadFailureStream(Stored, null, ownsInner: false, checkSegmentLength: false);
+
+    /// <summary>Writes the original bytes into <paramref name="destination"/>.</summary>
+    /// <exception cref="WalReadException">the stored file cannot be read or decompressed (write failures keep their own type).</exception>
+    public async Task CopyOriginalToAsync(Stream destination, CancellationToken cancellationToken)
+    {
+        await using var original = OpenOriginal();
+        await original.CopyToAsync(destination, 1 << 20, cancellationToken);
+    }
+
+    internal static WalReadException Damaged(Exception e, CompressionFormat? format) =>
+        new(format is null ? e.Message : $"cannot decompress {format.Value.ToString().ToLowerInvariant()} data: {e.Message}", e);
+
+    public void Dispose() => Stored.Dispose();
+
+    public ValueTask DisposeAsync() => Stored.DisposeAsync();
+
+    /// <summary>A read-only view whose read failures, and a segment of the wrong length, become <see cref="WalReadException"/>.</summary>
+    private sealed class ReadFailureStream(Stream inner, CompressionFormat? format, bool ownsInner, bool checkSegmentLength) : Stream
+    {
+        private readonly WalSegmentLength? _length = checkSegmentLength ? new WalSegmentLength() : null;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int read;
+            try
+            {
+                read = inner.Read(buffer);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw Damaged(e, format);
+            }
+            return Checked(buffer[..read]);
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            int read;
+            try
+            {
+                read = await inner.ReadAsync(buffer, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw Damaged(e, format);
+            }
+            return Checked(buffer.Span[..read]);
+        }
+
+        private int Checked(ReadOnlySpan<byte> read)
+        {
+            if (_length is not null && _length.Add(read) is { } problem)
+                throw new WalReadException(format is null ? problem : $"{problem} (after {format.Value.ToString().ToLowerInvariant()} decompression)", new EndOfStreamException(problem));
+            return read.Length;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && ownsInner)
+                inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+}
