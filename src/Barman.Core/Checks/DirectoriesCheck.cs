@@ -14,7 +14,7 @@ internal sealed class DirectoriesCheck : ICheckItem
         string?[] directories =
         [
             server.BackupDirectory, server.BasebackupsDirectory, server.ErrorsDirectory, server.IncomingWalsDirectory,
-            server.StreamingWalsDirectory, server.WalsDirectory, server.XlogdbDirectory,
+            server.StreamingWalsDirectory, server.WalsInObjectStore ? null : server.WalsDirectory, server.XlogdbDirectory,
         ];
         foreach (var directory in directories)
         {

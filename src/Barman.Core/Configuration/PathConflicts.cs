@@ -25,6 +25,8 @@ internal static class PathConflicts
             ];
             foreach (var (label, path) in paths)
             {
+                if (ArchiveUrl.LooksLikeUrl(path))
+                    continue; // an object store: each server has its own prefix in it
                 var real = RealPath(path);
                 if (!owners.TryGetValue(real, out var owner))
                 {

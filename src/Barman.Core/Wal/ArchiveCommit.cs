@@ -21,8 +21,9 @@ internal sealed record CommitResult(IReadOnlyList<ArchiveItem> Archived, Archive
 /// <item>Under the xlogdb lock: the <c>commit</c> journal, durable, with the identity and length of
 /// xlog.db, before the first file is published.</item>
 /// <item>In order: matching duplicates lose their source, different duplicates go to errors/, and each
-/// file is published (rename with RENAME_NOREPLACE of the compressed copy or of the plain source),
-/// stopping at the first failure.</item>
+/// file is published (rename with RENAME_NOREPLACE of the compressed copy or of the plain source; on
+/// an object store a conditional upload, several in flight), stopping at the first failure; every
+/// publication that succeeded is recorded, even after a failed one.</item>
 /// <item>ONE fsync of each touched archive directory, after all the renames and before the xlog.db
 /// append (a line never lists a file that a crash could still lose).</item>
 /// <item>One xlog.db append of the chunk's lines, fsynced. If it fails, the publications are undone
@@ -70,6 +71,7 @@ internal sealed class ArchiveCommit(ServerConfig server, IOutput output, IArchiv
 
         var publication = storage.BeginPublication();
         var archived = new List<ArchiveItem>();
+        var publishing = new List<(ArchiveItem Item, Task<bool> Published)>();
         var sourceTouched = false;
         var errorsTouched = false;
         ArchiveItem? failed = null;
@@ -93,10 +95,8 @@ internal sealed class ArchiveCommit(ServerConfig server, IOutput output, IArchiv
                         CrashPoint.Hit("duplicate");
                         break;
                     case ArchiveOutcome.Archive:
-                        item.Copied = !await publication.PublishAsync(item.Key, item.Source.Path, item.Source.Status, staged: item.Copied, cancellationToken);
-                        archived.Add(item);
-                        sourceTouched |= !item.Copied;
-                        CrashPoint.Hit("rename");
+                        // started now, awaited below in order: an object store uploads several at once
+                        publishing.Add((item, publication.PublishAsync(item.Key, item.Source.Path, item.Source.Status, staged: item.Copied, cancellationToken).AsTask()));
                         break;
                     default:
                         break;
@@ -108,11 +108,25 @@ internal sealed class ArchiveCommit(ServerConfig server, IOutput output, IArchiv
                 item.Error = e;
             }
             if (item.Outcome == ArchiveOutcome.Failed)
-            {
-                failed = item;
                 break;
+        }
+        foreach (var (item, published) in publishing)
+        {
+            try
+            {
+                item.Copied = !await published;
+                archived.Add(item);
+                sourceTouched |= !item.Copied;
+                CrashPoint.Hit("rename");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // the files published after it stay archived (and are recorded): an upload cannot be taken back atomically
+                item.Outcome = ArchiveOutcome.Failed;
+                item.Error = e;
             }
         }
+        failed = items.FirstOrDefault(i => i.Outcome == ArchiveOutcome.Failed);
 
         await publication.FlushAsync(cancellationToken);
         CrashPoint.Hit("dst-fsync");
