@@ -144,6 +144,15 @@ internal sealed class ObjectArchiveStorage(IObjectStore store, string prefix, st
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Proves the archive reachable and writable: creates a small object beside the hash directories, then removes it.</summary>
+    public async Task ProbeAsync(CancellationToken cancellationToken)
+    {
+        var key = $"{Prefix}.barman-check-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        using var content = new MemoryStream("barman check: the archive is writable\n"u8.ToArray());
+        await Store.PutIfAbsentAsync(key, content, cancellationToken);
+        await Store.DeleteAsync(key, cancellationToken);
+    }
+
     private string DirectoryPrefix(string directory) => Prefix + (directory.Length == 0 ? "" : directory.TrimEnd('/') + "/");
 
     private static StoredObject Stored(ArchiveKey key, ObjectInfo info) =>
