@@ -2,6 +2,7 @@ using Barman.Core.Configuration;
 using Barman.Core.Os;
 using Barman.Core.Output;
 using Barman.Core.Storage;
+using Barman.Core.Storage.ObjectStore;
 using Serilog;
 
 namespace Barman.Core.Wal;
@@ -32,7 +33,8 @@ internal sealed record CommitResult(IReadOnlyList<ArchiveItem> Archived, Archive
 /// <item>Only then the sources of copies are unlinked; then the source directory is fsynced, and
 /// errors/ when something went there; stale temporary copies are removed.</item>
 /// <item>The journal is removed (and its directory fsynced) last — after the post hooks when some are
-/// configured and files were archived (<see cref="Complete"/>), so that a crash runs them again.</item>
+/// configured and files were archived (<see cref="Complete"/>), so that a crash runs them again; never
+/// when an upload failed without an answer (it may have landed: the next run's recovery decides).</item>
 /// </list>
 /// The storage does the archive side of steps 3 to 5 (<see cref="IArchivePublication"/>); xlog.db,
 /// the journal, the sources and errors/ are local files whatever the storage.
@@ -163,8 +165,11 @@ internal sealed class ArchiveCommit(ServerConfig server, IOutput output, IArchiv
             await storage.DiscardStagedAsync(item.Key, cancellationToken);
 
         var journaled = prepared || toArchive.Count > 0;
-        var keepJournal = journaled && archived.Count > 0 && postHooks;
-        if (journaled && !keepJournal)
+        // An upload that failed without an answer (connection lost, timeout, 5xx) may still have landed:
+        // the journal stays for the next run's recovery, which records it if it is there, whole.
+        var unresolved = journaled && publishing.Any(p => p.Item.Error is ObjectStoreException { IsTransient: true });
+        var keepJournal = journaled && archived.Count > 0 && postHooks && !unresolved;
+        if (journaled && !keepJournal && !unresolved)
             RemoveJournal();
         return new CommitResult(archived, failed, keepJournal);
     }
