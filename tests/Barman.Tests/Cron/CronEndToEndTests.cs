@@ -131,7 +131,7 @@ public sealed class CronEndToEndTests(PgCluster cluster, ITestOutputHelper log) 
     /// <summary>The database keeps writing throughout, tolerating the restart.</summary>
     private async Task WriteContinuouslyAsync(CancellationToken cancellationToken)
     {
-        await cluster.ExecuteAsync("create table if not exists cron_e2e(g int, s text)", CancellationToken.None);
+        await cluster.ExecuteAsync("create table if not exists cron_e2e(g int, s text)", Bounded.Token());
         while (!cancellationToken.IsCancellationRequested)
         {
             try
