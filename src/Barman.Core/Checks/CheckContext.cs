@@ -24,6 +24,9 @@ internal sealed class CheckContext(ServerConfig server, IOutput output, bool fil
     /// <summary>Total size of the archived WAL (xlog.db), for <c>wal size</c> and Nagios perfdata.</summary>
     public long ArchivedWalBytes { get; set; }
 
+    /// <summary>The archive's object store failed its probe (<see cref="ArchiveStoreCheck"/>): items reading the archive skip it.</summary>
+    public bool ArchiveUnavailable { get; set; }
+
     /// <summary>Time left before the deadline (at least 100 ms, so a connection attempt is still made).</summary>
     public TimeSpan Remaining
     {

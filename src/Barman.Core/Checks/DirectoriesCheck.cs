@@ -15,7 +15,11 @@ internal sealed class DirectoriesCheck : ICheckItem
         var server = context.Server;
         if (server.Disabled)
             return Task.CompletedTask;
-        foreach (var directory in server.Directories.Select(d => d.Path).Append(server.XlogdbDirectory))
+        var directories = server.Directories
+            .Where(d => !(d.Key == "wals_directory" && server.WalsInObjectStore))
+            .Select(d => d.Path)
+            .Append(server.XlogdbDirectory);
+        foreach (var directory in directories)
         {
             if (string.IsNullOrEmpty(directory) || Directory.Exists(directory))
                 continue;

@@ -18,6 +18,7 @@ internal sealed class ServerChecker(bool fillEmptyArchive = true, TimeProvider? 
         new ArchiveCheck(),
         .. server.Passive ? Array.Empty<ICheckItem>() : [new PostgresCheck()],
         new DirectoriesCheck(),
+        new ArchiveStoreCheck(),
         new WalAgeAndSizeCheck(clock),
         new WalContinuityCheck(),
         new CompressionCheck(),

@@ -14,13 +14,26 @@ internal sealed class WalContinuityCheck : ICheckItem
 
     public async Task RunAsync(CheckContext context, CancellationToken cancellationToken)
     {
-        var storage = ArchiveStorage.For(context.Server);
-        var segments = await WalArchiveContents.ScanSegmentsAsync(storage, cancellationToken);
+        if (context.ArchiveUnavailable)
+            return;
+        IReadOnlyList<WalSegment> segments;
+        IReadOnlySet<uint> histories;
+        try
+        {
+            var storage = ArchiveStorage.For(context.Server);
+            segments = await WalArchiveContents.ScanSegmentsAsync(storage, cancellationToken);
+            histories = segments.Count == 0 ? new HashSet<uint>() : await WalArchiveContents.ScanHistoryTimelinesAsync(storage, cancellationToken);
+        }
+        catch (IOException e)
+        {
+            context.Result("wal continuity", false, $"cannot list the archive: {e.Message}");
+            return;
+        }
         if (segments.Count == 0)
             return;
         var segmentSize = (await context.PostgresAsync(cancellationToken)).WalSegmentSize ?? DefaultSegmentSize;
         var segmentsPerLog = WalFileName.SegmentsPerLog(segmentSize);
-        var problem = FindProblem(segments, await WalArchiveContents.ScanHistoryTimelinesAsync(storage, cancellationToken), segmentsPerLog);
+        var problem = FindProblem(segments, histories, segmentsPerLog);
         context.Result("wal continuity", problem is null, problem);
     }
 

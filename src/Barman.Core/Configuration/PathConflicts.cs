@@ -23,6 +23,8 @@ internal static class PathConflicts
         {
             foreach (var (label, path) in server.Directories)
             {
+                if (ArchiveUrl.LooksLikeUrl(path))
+                    continue; // an object store: each server has its own prefix in it
                 var entry = new Entry(server.Name, label, path, RealPath(path));
                 entries.Add(entry);
                 if (!owners.TryGetValue(entry.Real, out var owner))

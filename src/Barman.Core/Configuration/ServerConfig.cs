@@ -49,6 +49,19 @@ internal sealed record ServerConfig
         ("wals_directory", WalsDirectory),
     ];
 
+    /// <summary>Barman 3.18's <c>aws_region</c>, <c>aws_profile</c> and <c>aws_read_timeout</c> (seconds) for an S3 archive.</summary>
+    public string? AwsRegion { get; init; }
+    public string? AwsProfile { get; init; }
+    public int AwsReadTimeout { get; init; }
+    /// <summary>Ours: uploads in flight at once when the archive is an object store.</summary>
+    public int ArchiveUploadJobs { get; init; }
+
+    /// <summary>The object store holding the archive when <c>wals_directory</c> is a URL (null: a local directory, or a URL the validation refused).</summary>
+    public ArchiveUrl? WalsUrl => ArchiveUrl.LooksLikeUrl(WalsDirectory) ? ArchiveUrl.Parse(WalsDirectory).Url : null;
+
+    /// <summary>Whether <c>wals_directory</c> names an object store rather than a local directory.</summary>
+    public bool WalsInObjectStore => ArchiveUrl.LooksLikeUrl(WalsDirectory);
+
     public string? PathPrefix { get; init; }
     /// <summary>gzip, bzip2, lz4, zstd, pygzip, pybzip2 (or null for none).</summary>
     public string? Compression { get; init; }
@@ -74,9 +87,13 @@ internal sealed record ServerConfig
     public string LockDirectory => Global.LockDirectory;
     public bool Passive => !string.IsNullOrEmpty(PrimarySshCommand);
 
-    /// <summary>Path of xlog.db: <c>wals/xlog.db</c> (3.4) or <c>&lt;xlogdb_directory&gt;/&lt;server&gt;-xlog.db</c> (3.13+).</summary>
-    public string XlogdbFile => XlogdbDirectory is { Length: > 0 } dir
-        ? Path.Combine(dir, Name + "-xlog.db")
+    /// <summary>
+    /// Path of xlog.db: <c>wals/xlog.db</c> (3.4) or <c>&lt;xlogdb_directory&gt;/&lt;server&gt;-xlog.db</c> (3.13+).
+    /// xlog.db is always local: with the archive on an object store and no xlogdb_directory it is
+    /// <c>&lt;backup_directory&gt;/&lt;server&gt;-xlog.db</c>.
+    /// </summary>
+    public string XlogdbFile => XlogdbDirectory is { Length: > 0 } dir ? Path.Combine(dir, Name + "-xlog.db")
+        : WalsInObjectStore ? Path.Combine(BackupDirectory, Name + "-xlog.db")
         : Path.Combine(WalsDirectory, "xlog.db");
 
     /// <summary>PATH used to find and run pg_receivewal and friends: path_prefix prepended.</summary>

@@ -12,7 +12,7 @@ internal static class ServerDirectories
 {
     public static void Secure(ServerConfig server)
     {
-        foreach (var (_, path) in server.Directories)
+        foreach (var (_, path) in server.Directories.Where(d => !ArchiveUrl.LooksLikeUrl(d.Path)))
             ModeChanges.Log(FileModes.Narrow(path, FileModes.PrivateDirectory));
         if (!string.IsNullOrEmpty(server.XlogdbDirectory))
             ModeChanges.Log(FileModes.Narrow(server.XlogdbDirectory, FileModes.PrivateDirectory));

@@ -11,6 +11,10 @@ internal static class ServerValidation
     public static ServerConfig Apply(ServerConfig server, IReadOnlyDictionary<string, object?> values, List<string> messages, List<string> warnings)
     {
         var passive = server.PrimarySshCommand is not null;
+        if (server.WalsInObjectStore && ArchiveUrl.Parse(server.WalsDirectory).Error is { } urlError)
+            messages.Add($"Invalid wals_directory for server '{server.Name}': {urlError}");
+        if (server.WalsInObjectStore && server.ArchiveUploadJobs < 1)
+            messages.Add($"Invalid archive_upload_jobs for server '{server.Name}': at least 1");
         if (!passive)
         {
             if (server.Conninfo is null)

@@ -23,6 +23,10 @@ internal static partial class Redactor
     [GeneratedRegex(@"[a-z][a-z0-9+.-]*://[^:/@\s]*:(?<value>[^@/\s]*)(?=@)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex UriPassword();
 
+    // Azure: a SAS token's signature (sig=) in a URL, an account key or SAS in a connection string.
+    [GeneratedRegex(@"(?:[?&;]sig=|AccountKey=|SharedAccessSignature=)(?<value>[^&;\s]*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AzureSecret();
+
     /// <summary><paramref name="text"/> with every secret replaced by <see cref="Mask"/>.</summary>
     public static string Redact(string? text) => string.IsNullOrEmpty(text) ? text ?? "" : RedactFragment(text, 0);
 
@@ -58,9 +62,11 @@ internal static partial class Redactor
     private static List<(int From, int To)> Secrets(string text)
     {
         var spans = new List<(int From, int To)>();
-        if (text.IndexOf("password", StringComparison.OrdinalIgnoreCase) < 0 && !text.Contains("://", StringComparison.Ordinal))
+        if (text.IndexOf("password", StringComparison.OrdinalIgnoreCase) < 0 && !text.Contains("://", StringComparison.Ordinal)
+            && text.IndexOf("AccountKey", StringComparison.OrdinalIgnoreCase) < 0
+            && text.IndexOf("SharedAccessSignature", StringComparison.OrdinalIgnoreCase) < 0)
             return spans;
-        foreach (var regex in new[] { KeyValuePassword(), UriPassword() })
+        foreach (var regex in new[] { KeyValuePassword(), UriPassword(), AzureSecret() })
         {
             foreach (Match match in regex.Matches(text))
             {

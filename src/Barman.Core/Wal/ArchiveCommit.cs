@@ -2,6 +2,7 @@ using Barman.Core.Configuration;
 using Barman.Core.Os;
 using Barman.Core.Output;
 using Barman.Core.Storage;
+using Barman.Core.Storage.ObjectStore;
 using Serilog;
 
 namespace Barman.Core.Wal;
@@ -21,8 +22,9 @@ internal sealed record CommitResult(IReadOnlyList<ArchiveItem> Archived, Archive
 /// <item>Under the xlogdb lock: the <c>commit</c> journal, durable, with the identity and length of
 /// xlog.db, before the first file is published.</item>
 /// <item>In order: matching duplicates lose their source, different duplicates go to errors/, and each
-/// file is published (rename with RENAME_NOREPLACE of the compressed copy or of the plain source),
-/// stopping at the first failure.</item>
+/// file is published (rename with RENAME_NOREPLACE of the compressed copy or of the plain source; on
+/// an object store a conditional upload, several in flight), stopping at the first failure; every
+/// publication that succeeded is recorded, even after a failed one.</item>
 /// <item>ONE fsync of each touched archive directory, after all the renames and before the xlog.db
 /// append (a line never lists a file that a crash could still lose).</item>
 /// <item>One xlog.db append of the chunk's lines, fsynced. If it fails, the publications are undone
@@ -31,7 +33,8 @@ internal sealed record CommitResult(IReadOnlyList<ArchiveItem> Archived, Archive
 /// <item>Only then the sources of copies are unlinked; then the source directory is fsynced, and
 /// errors/ when something went there; stale temporary copies are removed.</item>
 /// <item>The journal is removed (and its directory fsynced) last — after the post hooks when some are
-/// configured and files were archived (<see cref="Complete"/>), so that a crash runs them again.</item>
+/// configured and files were archived (<see cref="Complete"/>), so that a crash runs them again; never
+/// when an upload failed without an answer (it may have landed: the next run's recovery decides).</item>
 /// </list>
 /// The storage does the archive side of steps 3 to 5 (<see cref="IArchivePublication"/>); xlog.db,
 /// the journal, the sources and errors/ are local files whatever the storage.
@@ -70,6 +73,7 @@ internal sealed class ArchiveCommit(ServerConfig server, IOutput output, IArchiv
 
         var publication = storage.BeginPublication();
         var archived = new List<ArchiveItem>();
+        var publishing = new List<(ArchiveItem Item, Task<bool> Published)>();
         var sourceTouched = false;
         var errorsTouched = false;
         ArchiveItem? failed = null;
@@ -93,10 +97,8 @@ internal sealed class ArchiveCommit(ServerConfig server, IOutput output, IArchiv
                         CrashPoint.Hit("duplicate");
                         break;
                     case ArchiveOutcome.Archive:
-                        item.Copied = !await publication.PublishAsync(item.Key, item.Source.Path, item.Source.Status, staged: item.Copied, cancellationToken);
-                        archived.Add(item);
-                        sourceTouched |= !item.Copied;
-                        CrashPoint.Hit("rename");
+                        // started now, awaited below in order: an object store uploads several at once
+                        publishing.Add((item, publication.PublishAsync(item.Key, item.Source.Path, item.Source.Status, staged: item.Copied, cancellationToken).AsTask()));
                         break;
                     default:
                         break;
@@ -108,11 +110,25 @@ internal sealed class ArchiveCommit(ServerConfig server, IOutput output, IArchiv
                 item.Error = e;
             }
             if (item.Outcome == ArchiveOutcome.Failed)
-            {
-                failed = item;
                 break;
+        }
+        foreach (var (item, published) in publishing)
+        {
+            try
+            {
+                item.Copied = !await published;
+                archived.Add(item);
+                sourceTouched |= !item.Copied;
+                CrashPoint.Hit("rename");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // the files published after it stay archived (and are recorded): an upload cannot be taken back atomically
+                item.Outcome = ArchiveOutcome.Failed;
+                item.Error = e;
             }
         }
+        failed = items.FirstOrDefault(i => i.Outcome == ArchiveOutcome.Failed);
 
         await publication.FlushAsync(cancellationToken);
         CrashPoint.Hit("dst-fsync");
@@ -149,8 +165,11 @@ internal sealed class ArchiveCommit(ServerConfig server, IOutput output, IArchiv
             await storage.DiscardStagedAsync(item.Key, cancellationToken);
 
         var journaled = prepared || toArchive.Count > 0;
-        var keepJournal = journaled && archived.Count > 0 && postHooks;
-        if (journaled && !keepJournal)
+        // An upload that failed without an answer (connection lost, timeout, 5xx) may still have landed:
+        // the journal stays for the next run's recovery, which records it if it is there, whole.
+        var unresolved = journaled && publishing.Any(p => p.Item.Error is ObjectStoreException { IsTransient: true });
+        var keepJournal = journaled && archived.Count > 0 && postHooks && !unresolved;
+        if (journaled && !keepJournal && !unresolved)
             RemoveJournal();
         return new CommitResult(archived, failed, keepJournal);
     }

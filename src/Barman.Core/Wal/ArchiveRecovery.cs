@@ -44,7 +44,7 @@ internal static class ArchiveRecovery
                 ArchiveJournal.Delete(path);
                 return 0;
             }
-            completed = await CompleteAsync(journal, db, storage, cancellationToken);
+            completed = await CompleteAsync(journal, db, storage, log, cancellationToken);
         }
 
         if (completed.Count > 0 && ArchiveHooks.For(server, hookRetry ?? HookRetryPolicy.Barman) is { HasPostHooks: true } hooks)
@@ -65,14 +65,23 @@ internal static class ArchiveRecovery
     /// Under the xlogdb lock: removes the temporary files of what was not moved, fsyncs the directories
     /// of what was, and makes xlog.db list each moved file exactly once. Returns the moved entries.
     /// </summary>
-    private static async Task<List<JournalEntry>> CompleteAsync(ArchiveJournal journal, XlogDb db, IArchiveStorage storage, CancellationToken cancellationToken)
+    private static async Task<List<JournalEntry>> CompleteAsync(ArchiveJournal journal, XlogDb db, IArchiveStorage storage, Serilog.ILogger log, CancellationToken cancellationToken)
     {
         var completed = new List<JournalEntry>();
         foreach (var entry in journal.Entries)
         {
             var key = WalLayout.KeyOf(entry.Entry.Name);
-            var moved = journal.Phase == ArchiveJournal.Commit && await storage.StatAsync(key, cancellationToken) is not null;
-            if (moved)
+            var stored = journal.Phase == ArchiveJournal.Commit ? await storage.StatAsync(key, cancellationToken) : null;
+            if (stored is not null && stored.Size < entry.Entry.Size)
+            {
+                // Our own interrupted write (the key was free when the chunk was prepared, and only archive-wal
+                // writes the archive, under its lock): a store that writes objects in place while receiving them
+                // (s3rver does; renames, AWS S3 and Azure never do) kept the part it got. Never a final object: remove it.
+                log.Warning("Removing the incomplete {Path:l} ({Size} of {Expected} bytes) left by an interrupted archive-wal", storage.Locate(key), stored.Size, entry.Entry.Size);
+                await storage.RemoveAsync(key, cancellationToken);
+                stored = null;
+            }
+            if (stored is not null)
                 completed.Add(entry);
             else
                 await storage.DiscardStagedAsync(key, cancellationToken);

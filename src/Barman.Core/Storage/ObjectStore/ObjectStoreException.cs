@@ -23,7 +23,7 @@ internal enum ObjectStoreErrorKind
 }
 
 /// <summary>A failed store operation. The message reads <c>STORE: what failed: cause</c> and never holds a secret.</summary>
-internal sealed class ObjectStoreException : Exception
+internal sealed class ObjectStoreException : IOException
 {
     public ObjectStoreException(ObjectStoreErrorKind kind, string store, string message, Exception? inner = null)
         : base($"{store}: {message}", inner)
