@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Times the verify-wal engine beside pg_waldump -q (PostgreSQL 15) on N real consecutive 16 MiB segments: the
 # engine on one core (taskset -c 0, one worker) and on all cores (one worker per core), pg_waldump on one core
-# and unpinned (it is single-threaded either way). Page cache warm; wall seconds, MB/s and peak RSS are the
-# median of REPS runs; "x pg_waldump" is pg_waldump's unpinned wall time divided by the row's.
+# and unpinned (it is single-threaded either way). Page cache warm; wall seconds, MB/s, CPU seconds (user +
+# system) and peak RSS are the median of REPS runs; "x pg_waldump" is pg_waldump's unpinned wall time divided
+# by the row's.
 #
 # Until the verb exists, the engine is driven by bench/WalVerifyBench (NativeAOT, like barman; it compiles the
 # engine's sources, it is not part of Barman.sln). The segments are generated once (pgbench + bulk inserts on a
@@ -56,7 +57,7 @@ CONF
   (cd /tmp && as_pg $PGBIN/pg_ctl -D "$t/data" -m immediate -w stop >/dev/null 2>&1) || true
   rm -rf "$t"
   mkdir -p "$out"
-  find "$out.stream" -maxdepth 1 -name '????????????????????????' | sort | head -n "$n" | xargs -I{} mv {} "$out/"
+  find "$out.stream" -maxdepth 1 -name "????????????????????????" | sort | sed -n "1,${n}p" | xargs -I{} mv {} "$out/"
   rm -rf "$out.stream"
 }
 
@@ -76,19 +77,18 @@ RECORDS=$("$PGBIN/pg_waldump" --stats -p "$SEGMENTS" "$FIRST" "$LAST" | awk '/^T
 "$BIN/WalVerifyBench" "$SEGMENTS" "$CORES" | tee "$WORK/verify-wal-engine.txt"
 grep -q " records $RECORDS " "$WORK/verify-wal-engine.txt" || { echo "pg_waldump reads $RECORDS records, the engine does not" >&2; exit 1; }
 
-measure() { # LABEL COMMAND...: median wall seconds and peak RSS of REPS runs
-  local label=$1 secs=() rss=() start end
+measure() { # LABEL COMMAND...: median wall seconds, peak RSS and CPU seconds of REPS runs
+  local label=$1 secs=() rss=() cpu=() start end
   shift
   for ((r = 0; r < REPS; r++)); do
     start=$(date +%s%N)
-    /usr/bin/time -f '%M' -o "$WORK/verify-wal-time.txt" "$@" >/dev/null
+    /usr/bin/time -f '%M %U %S' -o "$WORK/verify-wal-time.txt" "$@" >/dev/null
     end=$(date +%s%N)
     secs+=("$(echo "($end - $start) / 1000000000" | bc -l)")
     rss+=("$(awk '{ print $1 / 1024 }' "$WORK/verify-wal-time.txt")")
+    cpu+=("$(awk '{ print $2 + $3 }' "$WORK/verify-wal-time.txt")")
   done
-  s=$(printf '%s\n' "${secs[@]}" | median)
-  m=$(printf '%s\n' "${rss[@]}" | median)
-  echo "$label $s $m"
+  echo "$label $(printf '%s\n' "${secs[@]}" | median) $(printf '%s\n' "${rss[@]}" | median) $(printf '%s\n' "${cpu[@]}" | median)"
 }
 
 cat "$SEGMENTS"/* >/dev/null # page cache warm
@@ -100,7 +100,7 @@ printf '%d segments (%d records, %.0f MB), %d cores, load: %s\n' "$N" "$RECORDS"
   measure "engine_($CORES"_cores,_"$CORES"_workers")" "$BIN/WalVerifyBench" "$SEGMENTS" "$CORES"
 } > "$WORK/verify-wal-results.txt"
 PG=$(awk '$1 == "pg_waldump_-q" { print $2 }' "$WORK/verify-wal-results.txt")
-printf '%-32s %9s %9s %8s %14s\n' what seconds MB/s RSS_MB "x pg_waldump"
-while read -r label s m; do
-  printf '%-32s %9.3f %9.0f %8.1f %14.2f\n' "${label//_/ }" "$s" "$(echo "$BYTES / 1000000 / $s" | bc -l)" "$m" "$(echo "$PG / $s" | bc -l)"
+printf '%-32s %9s %9s %8s %8s %14s\n' what seconds MB/s CPU_s RSS_MB "x pg_waldump"
+while read -r label s m c; do
+  printf '%-32s %9.3f %9.0f %8.2f %8.1f %14.2f\n' "${label//_/ }" "$s" "$(echo "$BYTES / 1000000 / $s" | bc -l)" "$c" "$m" "$(echo "$PG / $s" | bc -l)"
 done < "$WORK/verify-wal-results.txt"

@@ -79,6 +79,7 @@ internal sealed class ArchivePlan
             }
         }
 
+        ReportDisagreeingHistories(histories, problems);
         var plans = new List<TimelinePlan>();
         foreach (var (timeline, byNumber) in files.OrderBy(f => f.Key))
         {
@@ -93,6 +94,22 @@ internal sealed class ArchivePlan
         foreach (var (timeline, history) in histories.Where(h => !files.ContainsKey(h.Key)).OrderBy(h => h.Key))
             ReportUncoveredSwitch(timeline, history, files, expect, problems);
         return new ArchivePlan(plans, problems);
+    }
+
+    /// <summary>A child's history file repeats its parent's, then adds one line: the switch from the parent.</summary>
+    private static void ReportDisagreeingHistories(Dictionary<uint, TimelineHistory> histories, List<WalProblem> problems)
+    {
+        foreach (var (timeline, history) in histories.OrderBy(h => h.Key))
+        {
+            if (!histories.TryGetValue(history.Parent, out var parent))
+                continue;
+            var inherited = history.Ancestors.Take(history.Ancestors.Count - 1).Select(a => (a.Parent, a.SwitchPoint));
+            if (!inherited.SequenceEqual(parent.Ancestors.Select(a => (a.Parent, a.SwitchPoint))))
+            {
+                problems.Add(new WalProblem(HistoryName(timeline), null, WalProblemKind.History,
+                    $"the history of timeline {timeline} does not begin with the history of its parent, timeline {history.Parent}"));
+            }
+        }
     }
 
     /// <summary>A timeline with a history but no WAL yet still needs its parent's WAL up to the segment it branches in.</summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Barman.Core.Wal.Format;
@@ -16,12 +17,21 @@ internal static class Crc32C
     /// <summary>The reflected Castagnoli polynomial.</summary>
     private const uint Polynomial = 0x82F63B78;
 
+    /// <summary>Bytes per lane of the three-lane loop: long spans (full-page images) run three CRCs at once.</summary>
+    private const int Lane = 512;
+
     /// <summary>x^(2^k) mod P for k = 0..63.</summary>
     private static readonly uint[] PowersOfX = BuildPowers();
+
+    /// <summary>Tables of the shift by one lane and by two lanes (4 × 256 entries each: one per byte of the register).</summary>
+    private static readonly uint[] ShiftOneLane = BuildShiftTable(Lane);
+    private static readonly uint[] ShiftTwoLanes = BuildShiftTable(2 * Lane);
 
     /// <summary>COMP_CRC32C: the raw register after <paramref name="data"/>, 8 bytes per instruction.</summary>
     public static uint Update(uint crc, ReadOnlySpan<byte> data)
     {
+        if (data.Length >= 3 * Lane)
+            crc = UpdateThreeLanes(crc, ref data);
         var words = MemoryMarshal.Cast<byte, ulong>(data);
         foreach (var word in words)
             crc = BitOperations.Crc32C(crc, word);
@@ -61,6 +71,34 @@ internal static class Crc32C
         return Multiply(power, crc);
     }
 
+    /// <summary>
+    /// Blocks of three lanes, each lane's CRC computed at once (the instruction's latency is three times its
+    /// throughput), joined by table shifts: Update(s, A ++ B ++ C) = Shift(a, 2 lanes) ^ Shift(b, 1 lane) ^ c.
+    /// </summary>
+    private static uint UpdateThreeLanes(uint crc, ref ReadOnlySpan<byte> data)
+    {
+        const int words = Lane / sizeof(ulong);
+        while (data.Length >= 3 * Lane)
+        {
+            ref var a = ref Unsafe.As<byte, ulong>(ref MemoryMarshal.GetReference(data));
+            ref var b = ref Unsafe.Add(ref a, words);
+            ref var c = ref Unsafe.Add(ref b, words);
+            uint crcA = crc, crcB = 0, crcC = 0;
+            for (var i = 0; i < words; i++)
+            {
+                crcA = BitOperations.Crc32C(crcA, Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ulong, byte>(ref Unsafe.Add(ref a, i))));
+                crcB = BitOperations.Crc32C(crcB, Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ulong, byte>(ref Unsafe.Add(ref b, i))));
+                crcC = BitOperations.Crc32C(crcC, Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ulong, byte>(ref Unsafe.Add(ref c, i))));
+            }
+            crc = ShiftBy(ShiftTwoLanes, crcA) ^ ShiftBy(ShiftOneLane, crcB) ^ crcC;
+            data = data[(3 * Lane)..];
+        }
+        return crc;
+    }
+
+    private static uint ShiftBy(uint[] table, uint crc) =>
+        table[(byte)crc] ^ table[256 + (byte)(crc >> 8)] ^ table[512 + (byte)(crc >> 16)] ^ table[768 + (crc >> 24)];
+
     /// <summary>a · b mod P in the reflected representation (a != 0).</summary>
     private static uint Multiply(uint a, uint b)
     {
@@ -87,5 +125,16 @@ internal static class Crc32C
         for (var k = 1; k < powers.Length; k++)
             powers[k] = p = Multiply(p, p);
         return powers;
+    }
+
+    private static uint[] BuildShiftTable(int length)
+    {
+        var table = new uint[4 * 256];
+        for (var j = 0; j < 4; j++)
+        {
+            for (var v = 0; v < 256; v++)
+                table[256 * j + v] = Shift((uint)v << (8 * j), (ulong)length);
+        }
+        return table;
     }
 }

@@ -13,7 +13,9 @@ internal sealed class WalArchiveVerifier(WalVerifyOptions options)
     {
         var expect = options.Expect.Validated();
         var plan = await ArchivePlan.BuildAsync(source, expect, cancellationToken);
-        var problems = new List<WalProblem>(plan.Problems);
+        var problems = new ProblemList(options.MaxProblems);
+        foreach (var problem in plan.Problems)
+            problems.Add(problem);
         var chain = new SegmentChain(new SegmentScanner(source, expect, options.Parallelism, options.BufferSize));
         var predecessors = plan.Predecessors;
         var kept = new Dictionary<(uint, ulong), ChainBoundary>();
@@ -55,12 +57,7 @@ internal sealed class WalArchiveVerifier(WalVerifyOptions options)
             timelines.Add(tally.Result());
         }
 
-        var ordered = problems
-            .OrderBy(p => WalFileName.Timeline(p.File) ?? 0)
-            .ThenBy(p => p.Lsn ?? 0)
-            .ThenBy(p => p.File, StringComparer.Ordinal)
-            .ToList();
-        return new WalVerification(timelines, [.. ordered.Take(options.MaxProblems)], ordered.Count, files, records, bytes);
+        return new WalVerification(timelines, problems.Ordered(), problems.Count, files, records, bytes);
     }
 
     /// <summary>A walk may stop without a problem only where its timeline's WAL is allowed to end.</summary>

@@ -36,6 +36,23 @@ public sealed class Crc32CTests
         Assert.Equal(whole, joined);
     }
 
+    [Theory]
+    [InlineData(1535, 0)]
+    [InlineData(1536, 0)]
+    [InlineData(1537, 3)]
+    [InlineData(8150, 5)]
+    [InlineData(100_000, 1)]
+    public void Long_spans_computed_in_three_lanes_match_one_lane(int length, int offset)
+    {
+        var data = new byte[length + offset];
+        new Random(length).NextBytes(data);
+        var oneLane = Crc32C.Initial;
+        for (var i = offset; i < data.Length; i += 1000)
+            oneLane = Crc32C.Update(oneLane, data.AsSpan(i, Math.Min(1000, data.Length - i)));
+
+        Assert.Equal(oneLane, Crc32C.Update(Crc32C.Initial, data.AsSpan(offset)));
+    }
+
     [Fact]
     public void Every_tail_length_is_included()
     {

@@ -81,7 +81,7 @@ public sealed class WalArchiveVerifierTests(WalTimelineFixture wal)
     [InlineData("gzip")]
     public async Task Names_the_segment_and_the_record_of_a_flipped_byte(string? compression)
     {
-        var segment = wal.Timeline1Segments[2];
+        var segment = wal.Timeline2Segments[1];
         var record = await HeapRecordAsync(segment);
         using var archive = new WorkArchive(wal);
         archive.Flip(segment, record.Offset + 40, 0x10);
@@ -93,23 +93,25 @@ public sealed class WalArchiveVerifierTests(WalTimelineFixture wal)
         var problem = Assert.Single(result.Problems);
         Assert.Equal((segment, (ulong?)record.Lsn, WalProblemKind.Record), (problem.File, problem.Lsn, problem.Kind));
         Assert.Equal($"incorrect resource manager data checksum in record at {Lsn.Format(record.Lsn)}", problem.Message);
-        Assert.Equal([TimelineStatus.Failed, TimelineStatus.Ok], result.Timelines.Select(t => t.Status));
+        Assert.Equal([TimelineStatus.Ok, TimelineStatus.Failed], result.Timelines.Select(t => t.Status));
     }
 
     [Fact]
     public async Task Names_a_flipped_byte_in_a_record_that_spans_three_segments()
     {
-        // the 20 MB logical message begins in the third segment of timeline 1 and ends in the fifth
-        var middle = wal.Timeline1Segments[3];
+        // the 20 MB logical message: a segment of timeline 1 is nothing but a part of it
+        var segments = wal.Timeline1Segments.ToList();
+        var middle = segments.Single(name => wal.FirstPageHeader(name) is { FirstIsContinuation: true } header && header.RemainingLength > 16 << 20);
+        var (before, after) = (segments[segments.IndexOf(middle) - 1], segments[segments.IndexOf(middle) + 1]);
         using var archive = new WorkArchive(wal);
         archive.Flip(middle, 5_000_000);
 
         var result = await archive.VerifyAsync(Server);
 
         var problem = Assert.Single(result.Problems);
-        Assert.Equal(wal.Timeline1Segments[2], problem.File);
-        Assert.Equal(wal.Timeline1Segments[2], WalTimelineFixture.SegmentOf(problem.Lsn!.Value, 1));
-        Assert.Equal($"incorrect resource manager data checksum in record at {Lsn.Format(problem.Lsn.Value)} (the record goes on to {wal.Timeline1Segments[4]})", problem.Message);
+        Assert.Equal(before, problem.File);
+        Assert.Equal(before, WalTimelineFixture.SegmentOf(problem.Lsn!.Value, 1));
+        Assert.Equal($"incorrect resource manager data checksum in record at {Lsn.Format(problem.Lsn.Value)} (the record goes on to {after})", problem.Message);
     }
 
     [Fact]
@@ -185,6 +187,38 @@ public sealed class WalArchiveVerifierTests(WalTimelineFixture wal)
     }
 
     [Fact]
+    public async Task Names_a_history_that_does_not_extend_its_parents()
+    {
+        var history = File.ReadAllText(wal.Path("00000002.history"));
+        using var archive = new WorkArchive(wal);
+        File.WriteAllText(archive.PathOf("00000003.history"), "1\t0/3000000\tsomething else\n2\t0/9000000\tno recovery target specified\n");
+
+        var result = await archive.VerifyAsync(Server);
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(("00000003.history", WalProblemKind.History), (problem.File, problem.Kind));
+        Assert.Equal("the history of timeline 3 does not begin with the history of its parent, timeline 2", problem.Message);
+        Assert.StartsWith("1\t", history, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_child_timeline_without_wal_still_needs_its_parents_wal_up_to_the_switch()
+    {
+        var history = File.ReadAllText(wal.Path("00000002.history"));
+        using var archive = new WorkArchive(wal);
+        File.WriteAllText(archive.PathOf("00000003.history"), history + "2\t0/B000010\tno recovery target specified\n");
+
+        var result = await archive.VerifyAsync(Server);
+
+        Assert.Equal(2, result.ProblemCount);
+        var ended = Assert.Single(result.Problems, p => p.File == wal.Timeline2Partial);
+        Assert.EndsWith("(timeline 2 must go on to 0/B000010, where a child timeline branches off)", ended.Message, StringComparison.Ordinal);
+        var missing = Assert.Single(result.Problems, p => p.Kind == WalProblemKind.Missing);
+        Assert.Equal("00000002000000000000000A", missing.File);
+        Assert.StartsWith("segment missing (timeline 3 branches off timeline 2 at 0/B000010)", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_zero_tail_ends_the_last_partial_but_a_broken_record_with_wal_after_it_does_not()
     {
         var partial = wal.Timeline2Partial;
@@ -248,10 +282,10 @@ public sealed class WalArchiveVerifierTests(WalTimelineFixture wal)
     [Fact]
     public async Task One_worker_and_two_find_the_same()
     {
-        var first = await HeapRecordAsync(wal.Timeline1Segments[1]);
+        var first = await HeapRecordAsync(wal.Timeline1Segments.Skip(1).First(name => wal.FirstPageHeader(name) is { FirstIsContinuation: false }));
         var second = await HeapRecordAsync(wal.Timeline2Segments[1]);
         using var archive = new WorkArchive(wal);
-        archive.Flip(wal.Timeline1Segments[1], first.Offset + 30);
+        archive.Flip(wal.Timeline1Segments.Skip(1).First(name => wal.FirstPageHeader(name) is { FirstIsContinuation: false }), first.Offset + 30);
         archive.Flip(wal.Timeline2Segments[1], second.Offset + 30);
 
         var one = await archive.VerifyAsync(Server, parallelism: 1);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Barman.Core.Os;
 using Barman.Core.Wal;
+using Barman.Core.Wal.Format;
 using Barman.Tests.Infrastructure;
 
 namespace Barman.Tests.Wal.Format;
@@ -201,6 +202,15 @@ public sealed class WalTimelineFixture : IAsyncLifetime
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The header of a captured file's first page.</summary>
+    internal WalPageHeader FirstPageHeader(string name)
+    {
+        var bytes = new byte[XLog.LongPageHeaderSize];
+        using var file = File.OpenRead(Path(name));
+        file.ReadExactly(bytes);
+        return WalPageHeader.Read(bytes);
     }
 
     /// <summary>The segment file holding <paramref name="lsn"/> on <paramref name="timeline"/>.</summary>
