@@ -8,10 +8,14 @@ namespace Barman.Cli;
 /// <summary>The command tree and the way every verb runs. Tests call <see cref="RunAsync"/> in-process.</summary>
 internal static class BarmanApp
 {
-    public static async Task<int> RunAsync(string[] args, ConsoleStreams console, CancellationToken cancellationToken = default)
+    /// <param name="args">The command line.</param>
+    /// <param name="console">Where the run writes.</param>
+    /// <param name="cancellationToken">Cancelled by a signal (or by the caller).</param>
+    /// <param name="signals">Which signal cancelled <paramref name="cancellationToken"/>; null when none is known.</param>
+    public static async Task<int> RunAsync(string[] args, ConsoleStreams console, CancellationToken cancellationToken = default, ISignalSource? signals = null)
     {
         var globals = new GlobalOptionSet();
-        var root = BuildRoot(globals, console);
+        var root = BuildRoot(globals, console, signals);
         var parse = root.Parse(args);
 
         if (parse.GetValue(globals.Version))
@@ -35,14 +39,14 @@ internal static class BarmanApp
         return await parse.InvokeAsync(configuration, cancellationToken);
     }
 
-    internal static RootCommand BuildRoot(GlobalOptionSet globals, ConsoleStreams console)
+    internal static RootCommand BuildRoot(GlobalOptionSet globals, ConsoleStreams console, ISignalSource? signals)
     {
         var root = new RootCommand("barman: Barman-compatible WAL streaming and archiving for PostgreSQL");
         // Barman's -v/--version replaces System.CommandLine's own --version.
         foreach (var option in root.Options.Where(o => o is VersionOption).ToList())
             root.Options.Remove(option);
         globals.AddTo(root);
-        var runner = new VerbRunner(globals, console);
+        var runner = new VerbRunner(globals, console, signals);
         foreach (var command in Verbs(runner))
             root.Subcommands.Add(command);
         return root;

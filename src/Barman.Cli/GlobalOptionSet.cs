@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Barman.Core;
+using Barman.Core.Logging;
 
 namespace Barman.Cli;
 
@@ -18,7 +19,7 @@ internal sealed class GlobalOptionSet
     {
         Color.AcceptOnlyFromAmong("never", "always", "auto");
         Format.AcceptOnlyFromAmong("console", "json");
-        LogLevel.AcceptOnlyFromAmong("NOTSET", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL");
+        LogLevel.AcceptOnlyFromAmong([.. LogLevels.Names]);
     }
 
     public void AddTo(RootCommand root)

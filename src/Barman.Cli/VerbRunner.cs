@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Barman.Core;
 using Barman.Core.Logging;
+using Barman.Core.Os;
 
 namespace Barman.Cli;
 
@@ -8,27 +9,28 @@ namespace Barman.Cli;
 /// Runs one verb the way Barman's <c>cli.main</c> does: open the session (config, privileges,
 /// logging, writer), run the body, turn any unexpected exception into <c>EXCEPTION: …</c>, exit code.
 /// </summary>
-internal sealed class VerbRunner(GlobalOptionSet globals, ConsoleStreams console)
+internal sealed class VerbRunner(GlobalOptionSet globals, ConsoleStreams console, ISignalSource? signals)
 {
-    public ConsoleStreams Console => console;
+    /// <summary>Which signal cancelled the run, for a verb that reacts to it (receive-wal); null when none is known.</summary>
+    public ISignalSource? Signals => signals;
 
-    public Task<int> RunAsync(
-        ParseResult parse,
-        Func<BarmanSession, CancellationToken, Task> body,
-        CancellationToken cancellationToken,
-        bool nagios = false) =>
-        RunAsync(parse, async (session, token) =>
+    /// <summary>Sets the action of <paramref name="command"/> to run <paramref name="body"/> in a session.</summary>
+    /// <param name="nagios">the verb's <c>--nagios</c> flag: when set, the Nagios writer replaces the format's.</param>
+    public Command Bind(Command command, Func<ParseResult, BarmanSession, CancellationToken, Task> body, Option<bool>? nagios = null) =>
+        Bind(command, async (parse, session, token) =>
         {
-            await body(session, token);
+            await body(parse, session, token);
             return (int?)null;
-        }, cancellationToken, nagios);
+        }, nagios);
 
     /// <summary>As above, for a body that may impose the exit code (e.g. receive-wal's 143 after SIGTERM).</summary>
-    public async Task<int> RunAsync(
-        ParseResult parse,
-        Func<BarmanSession, CancellationToken, Task<int?>> body,
-        CancellationToken cancellationToken,
-        bool nagios = false)
+    public Command Bind(Command command, Func<ParseResult, BarmanSession, CancellationToken, Task<int?>> body, Option<bool>? nagios = null)
+    {
+        command.SetAction((parse, ct) => RunAsync(parse, (session, token) => body(parse, session, token), nagios is not null && parse.GetValue(nagios), ct));
+        return command;
+    }
+
+    private async Task<int> RunAsync(ParseResult parse, Func<BarmanSession, CancellationToken, Task<int?>> body, bool nagios, CancellationToken cancellationToken)
     {
         var (session, exitCode) = BarmanSession.Open(globals.Read(parse, nagios), console);
         if (session is null)
@@ -56,12 +58,5 @@ internal sealed class VerbRunner(GlobalOptionSet globals, ConsoleStreams console
             await console.Error.FlushAsync(CancellationToken.None);
             return code;
         }
-    }
-
-    /// <summary>Sets the action of <paramref name="command"/> to run <paramref name="body"/> in a session.</summary>
-    public Command Bind(Command command, Func<ParseResult, BarmanSession, CancellationToken, Task> body)
-    {
-        command.SetAction((parse, ct) => RunAsync(parse, (session, token) => body(parse, session, token), ct));
-        return command;
     }
 }

@@ -1,4 +1,5 @@
 using Barman.Core.Configuration;
+using Barman.Core.Listing;
 using Barman.Core.Logging;
 using Barman.Core.Os;
 using Barman.Core.Output;
@@ -7,22 +8,6 @@ using Serilog.Core;
 using Serilog.Events;
 
 namespace Barman.Core;
-
-/// <summary>Global options given before the verb (Barman §1.1).</summary>
-internal sealed record GlobalOptions
-{
-    public string? ConfigFile { get; init; }
-    public string Color { get; init; } = "auto";
-    public string? LogLevel { get; init; }
-    public bool Quiet { get; init; }
-    public bool Debug { get; init; }
-    public string Format { get; init; } = "console";
-    /// <summary>The <c>&lt;verb&gt; --nagios</c> writer replaces the format's.</summary>
-    public bool Nagios { get; init; }
-}
-
-/// <summary>Where a run writes: the process's console, or captured writers in tests.</summary>
-internal sealed record ConsoleStreams(TextWriter Out, TextWriter Error, bool OutIsTerminal = false, bool ErrorIsTerminal = false);
 
 /// <summary>
 /// One barman invocation after the global options were parsed: Barman's start-up sequence
@@ -105,7 +90,7 @@ internal sealed class BarmanSession : IDisposable
     private static (Logger Logger, string? Warning) CreateLogger(GlobalConfig global, GlobalOptions options, TextWriter stderr)
     {
         var levelName = options.LogLevel ?? global.LogLevel;
-        var level = BarmanLogFormatter.ParseLevel(levelName);
+        var level = LogLevels.Parse(levelName);
         string? warning = null;
         if (level is null)
         {
@@ -130,78 +115,12 @@ internal sealed class BarmanSession : IDisposable
         return (configuration.CreateLogger(), warning);
     }
 
-    /// <summary>
-    /// Barman's <c>get_server</c>: the one server a single-server command works on, or null after
-    /// printing why not (unknown, <c>all</c>, inactive, disabled).
-    /// </summary>
-    public ServerConfig? GetServer(string name, bool skipInactive = true, bool inactiveIsError = false)
-    {
-        if (name == "all")
-        {
-            Output.Error("You cannot use 'all' in a single server context");
-            return null;
-        }
-        var server = Config.Find(name);
-        if (server is null)
-        {
-            Output.Error($"Unknown server '{name}'");
-            return null;
-        }
-        if (!server.Active && inactiveIsError)
-        {
-            Output.Error($"Inactive server: {name}");
-            return null;
-        }
-        if (!server.Active && skipInactive)
-        {
-            Output.Info($"Skipping inactive server '{name}'");
-            return null;
-        }
-        if (server.Disabled)
-        {
-            foreach (var message in server.Messages)
-                Output.Error(message);
-            return null;
-        }
-        return server;
-    }
+    /// <summary>The one server a single-server verb works on, or null after printing why not (<see cref="ServerSelection.Single"/>).</summary>
+    public ServerConfig? GetServer(string name, bool skipInactive = true) => ServerSelection.Single(Config, Output, name, skipInactive);
 
-    /// <summary>Barman's <c>get_server_list</c>: <c>all</c> or the named servers, sorted by name; unknown names are errors.</summary>
-    public IReadOnlyList<ServerConfig> GetServers(IEnumerable<string> names)
-    {
-        var list = names.ToList();
-        if (list.Contains("all") && list.Count > 1)
-        {
-            Output.Error("You cannot use 'all' with other server names");
-            return [];
-        }
-        if (list.Count == 0 || list.Contains("all"))
-            return [.. Config.Servers.OrderBy(s => s.Name, StringComparer.Ordinal)];
-        var result = new List<ServerConfig>();
-        foreach (var name in list)
-        {
-            if (Config.Find(name) is { } server)
-                result.Add(server);
-            else
-                Output.Error($"Unknown server '{name}'");
-        }
-        return result;
-    }
+    /// <summary>The servers a multi-server verb works on (<see cref="ServerSelection.Select"/>).</summary>
+    public IReadOnlyList<ServerConfig> GetServers(IReadOnlyList<string> names, ServerSelectionMode mode) =>
+        ServerSelection.Select(Config, Output, names, mode);
 
     public void Dispose() => _logger?.Dispose();
-}
-
-/// <summary>A log sink writing Barman-formatted lines to a TextWriter (stderr fallback).</summary>
-internal sealed class TextWriterSink(TextWriter writer, Serilog.Formatting.ITextFormatter formatter) : ILogEventSink
-{
-    private readonly Lock _gate = new();
-
-    public void Emit(LogEvent logEvent)
-    {
-        lock (_gate)
-        {
-            formatter.Format(logEvent, writer);
-            writer.Flush();
-        }
-    }
 }

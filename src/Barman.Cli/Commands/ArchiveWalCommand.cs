@@ -7,7 +7,7 @@ internal static class ArchiveWalCommand
 {
     public static Command Build(VerbRunner runner)
     {
-        var server = new Argument<string>("server_name") { Description = "specifies the server name for the command" };
+        var server = Symbols.ServerName();
         var command = new Command("archive-wal", "Execute maintenance operations on WAL files for a given server. This command processes any incoming WAL files for the server and archives them along the catalogue.") { server };
         return runner.Bind(command, async (parse, session, ct) =>
         {

@@ -7,7 +7,7 @@ internal static class ReceiveWalCommand
 {
     public static Command Build(VerbRunner runner)
     {
-        var server = new Argument<string>("server_name") { Description = "specifies the server name for the command" };
+        var server = Symbols.ServerName();
         var stop = new Option<bool>("--stop") { Description = "stop the receive-wal subprocess for the server" };
         var reset = new Option<bool>("--reset") { Description = "reset the status of receive-wal removing any status files" };
         var createSlot = new Option<bool>("--create-slot") { Description = "create the replication slot, if it does not exist" };
@@ -18,7 +18,7 @@ internal static class ReceiveWalCommand
         {
             server, stop, reset, createSlot, ifNotExists, dropSlot, background,
         };
-        command.SetAction((parse, ct) => runner.RunAsync(parse, async (session, token) =>
+        return runner.Bind(command, async (parse, session, token) =>
         {
             var options = new ReceiveWalOptions
             {
@@ -32,8 +32,7 @@ internal static class ReceiveWalCommand
             var config = session.GetServer(parse.GetValue(server)!, skipInactive: options.SkipsInactiveServer);
             if (config is null)
                 return null;
-            return await Core.Streaming.ReceiveWalCommand.DispatchAsync(config, session.Output, options, token);
-        }, ct));
-        return command;
+            return await Core.Streaming.ReceiveWalCommand.DispatchAsync(config, session.Output, options, runner.Signals, token);
+        });
     }
 }

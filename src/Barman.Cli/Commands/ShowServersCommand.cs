@@ -7,16 +7,12 @@ internal static class ShowServersCommand
 {
     public static Command Build(VerbRunner runner)
     {
-        var servers = new Argument<string[]>("server_name")
-        {
-            Description = "specifies the server names to show ('all' will show all available servers)",
-            Arity = ArgumentArity.OneOrMore,
-        };
+        var servers = Symbols.ServerNames();
         var command = new Command("show-servers", "show all configuration parameters for the specified servers") { servers };
         command.Aliases.Add("show-server");
         return runner.Bind(command, (parse, session, _) =>
         {
-            ServerShow.Show(session.GetServers(parse.GetValue(servers) ?? []), session.Output);
+            ServerShow.Show(session.GetServers(parse.GetNames(servers), ServerSelectionMode.Show), session.Output);
             return Task.CompletedTask;
         });
     }

@@ -14,10 +14,10 @@ internal sealed class ArchiveCheck : ICheckItem
     public async Task RunAsync(CheckContext context, CancellationToken cancellationToken)
     {
         var server = context.Server;
-        if (WalArchiveContents.XlogdbIsEmpty(server.XlogdbFile) && !server.Passive && !server.Disabled && context.FillEmptyArchive)
+        if (XlogDb.IsEmpty(server.XlogdbFile) && !server.Passive && !server.Disabled && context.FillEmptyArchive)
             await FillEmptyArchiveAsync(context, cancellationToken);
 
-        if (WalArchiveContents.XlogdbIsEmpty(server.XlogdbFile))
+        if (XlogDb.IsEmpty(server.XlogdbFile))
             context.Result("WAL archive", false, "please make sure WAL shipping is setup");
 
         CheckQueue(context, "incoming", server.IncomingWalsDirectory, "archiver", server.Archiver, streaming: false);
@@ -51,7 +51,7 @@ internal sealed class ArchiveCheck : ICheckItem
         {
             log.Information("The WAL archive of server {Server:l} is empty: archiving what is waiting", server.Name);
             await ArchiveWal.RunAsync(server, silent, verbose: false, cancellationToken);
-            if (!WalArchiveContents.XlogdbIsEmpty(server.XlogdbFile))
+            if (!XlogDb.IsEmpty(server.XlogdbFile))
                 return;
             // A switch only helps when something will deliver the closed segment: a running
             // receive-wal, or PostgreSQL's archive_command.

@@ -1,9 +1,9 @@
 namespace Barman.Core.Checks;
 
-/// <summary><c>compression settings</c>: a known compression, and both filters for <c>custom</c>.</summary>
+/// <summary><c>compression settings</c>: a known compression (<c>custom</c> is not supported: its filters are not read).</summary>
 internal sealed class CompressionCheck : ICheckItem
 {
-    private static readonly string[] Known = ["gzip", "bzip2", "pigz", "pygzip", "pybzip2", "lz4", "zstd", "custom"];
+    private static readonly string[] Known = ["gzip", "bzip2", "pigz", "pygzip", "pybzip2", "lz4", "zstd"];
 
     public Task RunAsync(CheckContext context, CancellationToken cancellationToken)
     {
@@ -11,7 +11,6 @@ internal sealed class CompressionCheck : ICheckItem
         var ok = server.Compression switch
         {
             null or "" => true,
-            "custom" => !string.IsNullOrEmpty(server.CustomCompressionFilter) && !string.IsNullOrEmpty(server.CustomDecompressionFilter),
             var name => Known.Contains(name),
         };
         context.Result("compression settings", ok);

@@ -2,15 +2,6 @@ using Barman.Core.Postgres;
 
 namespace Barman.Core.Checks;
 
-/// <summary>The configured slot as <c>pg_replication_slots</c> shows it, with what it retains on the server.</summary>
-internal sealed record SlotFacts(
-    string Name,
-    bool Active,
-    string? RestartLsn,
-    string? WalStatus,
-    long? SafeWalSize,
-    long? RetainedBytes);
-
 /// <summary>WAL archiving statistics (<c>pg_stat_archiver</c>), for the file archiver.</summary>
 internal sealed record ArchiverFacts(
     string? ArchiveMode,
@@ -47,7 +38,7 @@ internal sealed record PostgresFacts
     public string? CurrentWalFile { get; init; }
     public long? WalSegmentSize { get; init; }
     /// <summary>Null when no slot_name is configured or the slot does not exist.</summary>
-    public SlotFacts? Slot { get; init; }
+    public ReplicationSlotStatus? Slot { get; init; }
     public ArchiverFacts? Archiver { get; init; }
     /// <summary>The receive-wal walsender, when one is connected.</summary>
     public StreamerFacts? Streamer { get; init; }

@@ -20,10 +20,10 @@ internal static class PostgresProbe
         {
             connection = await PostgresConnection.OpenAsync(server.Conninfo, timeout, cancellationToken);
         }
-        catch (Exception e) when (IsConnectionFailure(e))
+        catch (Exception e) when (ConnectionFailure.Is(e))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            PostgresConnection.LogFailure(e);
+            ConnectionFailure.Log(e);
             return PostgresFacts.Unreachable;
         }
         await using (connection)
@@ -32,10 +32,10 @@ internal static class PostgresProbe
             {
                 return await CollectAsync(server, connection, cancellationToken);
             }
-            catch (Exception e) when (IsConnectionFailure(e))
+            catch (Exception e) when (ConnectionFailure.Is(e))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                PostgresConnection.LogFailure(e);
+                ConnectionFailure.Log(e);
                 return PostgresFacts.Unreachable;
             }
         }
@@ -53,11 +53,11 @@ internal static class PostgresProbe
             var id = await streaming.IdentifyAsync(cancellationToken);
             return new StreamingFacts(true, null, id.SystemId, id.ServerVersion, id.Timeline);
         }
-        catch (Exception e) when (IsConnectionFailure(e))
+        catch (Exception e) when (ConnectionFailure.Is(e))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var text = ConnectionErrors.Describe(e, conninfo);
-            BarmanLog.For("barman.postgres").Warning("Error retrieving PostgreSQL status: {Error:l}", text);
+            var text = ConnectionFailure.DescribeLikeLibpq(e, conninfo);
+            ConnectionFailure.Log(text);
             return StreamingFacts.Failed(text);
         }
     }
@@ -70,7 +70,7 @@ internal static class PostgresProbe
     {
         var version = await connection.ServerVersionAsync(ct);
         var v10 = version.Number >= 100000;
-        var isSuperuser = await connection.ScalarAsync<bool>("SELECT usesuper FROM pg_user WHERE usename = CURRENT_USER", ct);
+        var isSuperuser = await connection.IsSuperuserAsync(ct);
         var privileges = await TryAsync(() => BackupPrivileges.HasAsync(connection, version, isSuperuser, ct));
         var inRecovery = await connection.ScalarAsync<bool>("SELECT pg_is_in_recovery()", ct);
         var walLevel = await TryAsync(() => connection.ScalarAsync<string>("SHOW wal_level", ct));
@@ -97,7 +97,7 @@ internal static class PostgresProbe
             walFile = reader.GetString(1);
         }
 
-        var slot = string.IsNullOrEmpty(server.SlotName) ? null : await SlotAsync(connection, server.SlotName, version, inRecovery, ct);
+        var slot = string.IsNullOrEmpty(server.SlotName) ? null : await connection.PhysicalSlotAsync(server.SlotName, ct);
         var archiver = server.Archiver ? await TryAsync(() => ArchiverAsync(connection, ct)) : null;
         var streamer = server.StreamingArchiver && !inRecovery ? await TryAsync(() => StreamerAsync(connection, server, ct)) : null;
 
@@ -118,26 +118,6 @@ internal static class PostgresProbe
             Archiver = archiver,
             Streamer = streamer,
         };
-    }
-
-    private static async Task<SlotFacts?> SlotAsync(PostgresConnection connection, string slotName, PgVersion version, bool inRecovery, CancellationToken ct)
-    {
-        var v13 = version.Number >= 130000;
-        var retained = inRecovery ? "NULL::bigint" : "pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint";
-        var sql = $"SELECT slot_name::text, active, restart_lsn::text, {(v13 ? "wal_status" : "NULL::text")}, {(v13 ? "safe_wal_size" : "NULL::bigint")}, {retained} " +
-                  "FROM pg_replication_slots WHERE slot_type = 'physical' AND slot_name = $1";
-        await using var command = new NpgsqlCommand(sql, connection.Npgsql);
-        command.Parameters.Add(new NpgsqlParameter { Value = slotName });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-            return null;
-        return new SlotFacts(
-            reader.GetString(0),
-            reader.GetBoolean(1),
-            reader.IsDBNull(2) ? null : reader.GetString(2),
-            reader.IsDBNull(3) ? null : reader.GetString(3),
-            reader.IsDBNull(4) ? null : reader.GetInt64(4),
-            reader.IsDBNull(5) ? null : reader.GetInt64(5));
     }
 
     private static async Task<ArchiverFacts?> ArchiverAsync(PostgresConnection connection, CancellationToken ct)
@@ -184,15 +164,6 @@ internal static class PostgresProbe
         if (!await reader.ReadAsync(ct))
             return null;
         return new StreamerFacts(reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
-    }
-
-    /// <summary>
-    /// A failure to report as "unreachable". The catch blocks first rethrow as a cancellation when
-    /// our own token fired (check_timeout), whatever Npgsql wrapped the timeout in.
-    /// </summary>
-    private static bool IsConnectionFailure(Exception e)
-    {
-        return e is NpgsqlException or ConninfoException or TimeoutException or InvalidOperationException or OperationCanceledException;
     }
 
     /// <summary>One optional fact: a failing query (permissions, old server) leaves it unknown.</summary>

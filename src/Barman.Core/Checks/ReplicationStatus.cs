@@ -171,10 +171,10 @@ internal static class ReplicationStatus
         {
             connection = await PostgresConnection.OpenAsync(server.Conninfo ?? "", ConnectTimeout, cancellationToken);
         }
-        catch (Exception e) when (e is NpgsqlException or ConninfoException or TimeoutException
-                                  || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (ConnectionFailure.Is(e))
         {
-            BarmanLog.For("barman.postgres").Debug("Error retrieving status of standby servers: {Error:l}", e.Message);
+            cancellationToken.ThrowIfCancellationRequested();
+            LogFailure(e);
             return (null, null);
         }
         await using (connection)
@@ -182,23 +182,22 @@ internal static class ReplicationStatus
             try
             {
                 var version = await connection.ServerVersionAsync(cancellationToken);
-                var isSuperuser = await connection.ScalarAsync<bool>("SELECT usesuper FROM pg_user WHERE usename = CURRENT_USER", cancellationToken);
-                if (await BackupPrivileges.HasAsync(connection, version, isSuperuser, cancellationToken) != true)
-                {
-                    var user = Conninfo.Parse(server.Conninfo!)["user"] ?? await connection.ScalarAsync<string>("SELECT current_user", cancellationToken);
-                    throw new BackupPrivilegesRequiredException(user ?? "None");
-                }
+                await BackupPrivileges.RequireAsync(connection, server.Conninfo!, version, cancellationToken);
                 var inRecovery = await connection.ScalarAsync<bool>("SELECT pg_is_in_recovery()", cancellationToken);
                 var serverLsn = inRecovery ? null : (await connection.CurrentWalLsnAsync(cancellationToken)).ToString();
                 return (await ClientsAsync(connection, target, cancellationToken), serverLsn);
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+            catch (Exception e) when (ConnectionFailure.Is(e))
             {
-                BarmanLog.For("barman.postgres").Debug("Error retrieving status of standby servers: {Error:l}", e.Message);
+                cancellationToken.ThrowIfCancellationRequested();
+                LogFailure(e);
                 return (null, null);
             }
         }
     }
+
+    private static void LogFailure(Exception e) =>
+        BarmanLog.For("barman.postgres").Debug("Error retrieving status of standby servers: {Error:l}", e.Message);
 
     private static async Task<IReadOnlyList<ReplicationClient>> ClientsAsync(PostgresConnection connection, ReplicationTarget target, CancellationToken ct)
     {

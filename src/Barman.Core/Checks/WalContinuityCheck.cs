@@ -1,3 +1,4 @@
+using Barman.Core.Storage;
 using Barman.Core.Wal;
 
 namespace Barman.Core.Checks;
@@ -5,7 +6,7 @@ namespace Barman.Core.Checks;
 /// <summary>
 /// Ours (no peer has it in check): the archive must hold every segment of each timeline from the
 /// first archived one to the newest, and the history file of every timeline after the first.
-/// Reads the files really present in <c>wals/</c>, not xlog.db, so a segment lost on disk shows.
+/// Reads the files really present in the archive (through its storage), not xlog.db, so a segment lost on disk shows.
 /// </summary>
 internal sealed class WalContinuityCheck : ICheckItem
 {
@@ -13,13 +14,13 @@ internal sealed class WalContinuityCheck : ICheckItem
 
     public async Task RunAsync(CheckContext context, CancellationToken cancellationToken)
     {
-        var walsDirectory = context.Server.WalsDirectory;
-        var segments = WalArchiveContents.ScanSegments(walsDirectory);
+        var storage = ArchiveStorage.For(context.Server);
+        var segments = await WalArchiveContents.ScanSegmentsAsync(storage, cancellationToken);
         if (segments.Count == 0)
             return;
         var segmentSize = (await context.PostgresAsync(cancellationToken)).WalSegmentSize ?? DefaultSegmentSize;
-        var segmentsPerLog = 0x1_0000_0000UL / (ulong)segmentSize;
-        var problem = FindProblem(segments, WalArchiveContents.ScanHistoryTimelines(walsDirectory), segmentsPerLog);
+        var segmentsPerLog = WalFileName.SegmentsPerLog(segmentSize);
+        var problem = FindProblem(segments, await WalArchiveContents.ScanHistoryTimelinesAsync(storage, cancellationToken), segmentsPerLog);
         context.Result("wal continuity", problem is null, problem);
     }
 
@@ -36,7 +37,7 @@ internal sealed class WalContinuityCheck : ICheckItem
             for (var i = 1; i < positions.Count; i++)
             {
                 if (positions[i] != positions[i - 1] + 1)
-                    return $"the first missing WAL file is {WalArchiveContents.SegmentName(timeline.Key, positions[i - 1] + 1, segmentsPerLog)}";
+                    return $"the first missing WAL file is {WalFileName.SegmentFileName(timeline.Key, positions[i - 1] + 1, segmentsPerLog)}";
             }
         }
         return null;

@@ -55,20 +55,26 @@ internal static class Compressors
     }
 
     /// <summary>Opens <paramref name="path"/> for reading its uncompressed content (decompressing by magic).</summary>
-    public static Stream OpenDecompressed(string path)
+    public static Stream OpenDecompressed(string path) =>
+        OpenDecompressed(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16));
+
+    /// <summary>
+    /// The uncompressed content of a seekable stream of stored bytes (decompressing by magic), which the
+    /// returned stream owns: disposed with it, or at once when this fails.
+    /// </summary>
+    public static Stream OpenDecompressed(Stream stored)
     {
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
         try
         {
             Span<byte> header = stackalloc byte[MagicLength];
-            var read = file.ReadAtLeast(header, MagicLength, throwOnEndOfStream: false);
-            file.Position = 0;
+            var read = stored.ReadAtLeast(header, MagicLength, throwOnEndOfStream: false);
+            stored.Position = 0;
             var format = Identify(header[..read]);
-            return format is null ? file : new OwningStream(For(format.Value).Decompress(file), file);
+            return format is null ? stored : new OwningStream(For(format.Value).Decompress(stored), stored);
         }
         catch
         {
-            file.Dispose();
+            stored.Dispose();
             throw;
         }
     }

@@ -30,13 +30,15 @@ internal sealed record ConfigKey
     /// <summary>"3.4" (Barman 3.4.0), "3.13" (later Barman) or "ours".</summary>
     public string Origin { get; init; } = "3.4";
 
-    /// <summary>Stores the resolved value (null = None) into a server; null for keys without a typed property.</summary>
+    /// <summary>
+    /// Stores the resolved value (null = None) into its typed server property; null for keys without
+    /// one. Built from a typed setter by <see cref="ConfigKeys"/>, which converts the value once.
+    /// </summary>
     public Func<ServerConfig, object?, ServerConfig>? Apply { get; init; }
     /// <summary>The value as show-servers prints it (Python's <c>str()</c>).</summary>
     public Func<ServerConfig, string>? Show { get; init; }
-    /// <summary>Stores the resolved value into the global settings (global keys only).</summary>
+    /// <summary>Stores the resolved value into its typed global property (global keys only).</summary>
     public Func<GlobalConfig, object?, GlobalConfig>? ApplyGlobal { get; init; }
-    public Func<GlobalConfig, string>? ShowGlobal { get; init; }
 
     public bool InheritsFromBarman => Scope == ConfigScope.Both;
     public bool AllowedInServer => Scope != ConfigScope.Global;

@@ -134,7 +134,7 @@ internal static class ConfigLoader
         return info.Exists;
     }
 
-    internal static string ExpandUser(string path)
+    private static string ExpandUser(string path)
     {
         if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
         {
@@ -158,19 +158,7 @@ internal static class ConfigLoader
             if (!ConfigKeys.IsGlobalSectionKey(key))
                 warnings.Add($"Invalid configuration option \"{key}\" in [barman] section.");
         }
-        // Barman's _parse_global_config: "x or default", so none/empty fall back to the default.
-        string? Value(string key) => GlobalValue(reader, key) is { Length: > 0 } v ? v : null;
-        return new GlobalConfig
-        {
-            ConfigFile = configFile,
-            BarmanHome = home,
-            LockDirectory = Value("barman_lock_directory") ?? home,
-            BarmanUser = Value("barman_user") ?? "barman",
-            LogFile = Value("log_file"),
-            LogLevel = Value("log_level") ?? "INFO",
-            LogFormat = Value("log_format"),
-            ConfigurationFilesDirectory = Value("configuration_files_directory"),
-        };
+        return GlobalBuilder.Build(configFile, key => GlobalValue(reader, key));
     }
 
     /// <summary>Barman forbids <c>all</c>; we also refuse names that would escape barman_home or break lock file names.</summary>

@@ -48,7 +48,7 @@ internal sealed class ServerBuilder
         }
 
         var messages = new List<string>();
-        var server = ServerConfig.WithDefaults(_name, _global);
+        var server = new ServerConfig { Name = _name, Global = _global };
         var others = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var key in ConfigKeys.Server)
         {

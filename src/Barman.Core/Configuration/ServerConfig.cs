@@ -1,15 +1,16 @@
 namespace Barman.Core.Configuration;
 
 /// <summary>
-/// One server section, fully resolved (server → [barman] → default). Built by the configuration
-/// loader from the option table (<see cref="ConfigKeys"/>); tests may build it directly.
+/// One server section, fully resolved (server → [barman] → default). Only <see cref="ServerBuilder"/>
+/// makes one: every setting is set from its key of <see cref="ConfigKeys.Server"/>, where the defaults
+/// live (the initializers below only satisfy the compiler).
 /// </summary>
 internal sealed record ServerConfig
 {
     public required string Name { get; init; }
     public required GlobalConfig Global { get; init; }
 
-    public bool Active { get; init; } = true;
+    public bool Active { get; init; }
     /// <summary>Configuration errors that disable the server (Barman's <c>msg_list</c>).</summary>
     public IReadOnlyList<string> Messages { get; init; } = [];
     public bool Disabled => Messages.Count > 0;
@@ -20,37 +21,34 @@ internal sealed record ServerConfig
     public bool StreamingArchiver { get; init; }
     public bool Archiver { get; init; }
     public string? SlotName { get; init; }
-    public CreateSlotMode CreateSlot { get; init; } = CreateSlotMode.Manual;
-    public string StreamingArchiverName { get; init; } = "barman_receive_wal";
+    public CreateSlotMode CreateSlot { get; init; }
+    /// <summary>Empty when the file sets it to none.</summary>
+    public string StreamingArchiverName { get; init; } = "";
     public int StreamingArchiverBatchSize { get; init; }
     public int ArchiverBatchSize { get; init; }
     /// <summary>Ours: restart pg_receivewal inside receive-wal when the stream drops.</summary>
-    public bool StreamingArchiverRestart { get; init; } = true;
+    public bool StreamingArchiverRestart { get; init; }
 
-    public required string BackupDirectory { get; init; }
-    public required string BasebackupsDirectory { get; init; }
-    public required string WalsDirectory { get; init; }
-    public required string IncomingWalsDirectory { get; init; }
-    public required string StreamingWalsDirectory { get; init; }
-    public required string ErrorsDirectory { get; init; }
+    public string BackupDirectory { get; init; } = "";
+    public string BasebackupsDirectory { get; init; } = "";
+    public string WalsDirectory { get; init; } = "";
+    public string IncomingWalsDirectory { get; init; } = "";
+    public string StreamingWalsDirectory { get; init; } = "";
+    public string ErrorsDirectory { get; init; } = "";
     /// <summary>Barman ≥ 3.13 <c>xlogdb_directory</c>; null keeps 3.4's <c>wals/xlog.db</c>.</summary>
     public string? XlogdbDirectory { get; init; }
 
     public string? PathPrefix { get; init; }
     /// <summary>gzip, bzip2, lz4, zstd, pygzip, pybzip2 (or null for none).</summary>
     public string? Compression { get; init; }
-    public string? CustomCompressionFilter { get; init; }
-    public string? CustomDecompressionFilter { get; init; }
-    public string? CustomCompressionMagic { get; init; }
     public int? MaxIncomingWalsQueue { get; init; }
     public TimeSpan? LastWalMaximumAge { get; init; }
-    public int CheckTimeout { get; init; } = 30;
-    public int KeepaliveInterval { get; init; } = 60;
+    public int CheckTimeout { get; init; }
+    public int KeepaliveInterval { get; init; }
     /// <summary>Ours: check fails when the slot retains more than this many bytes.</summary>
     public long? MaxSlotLag { get; init; }
     public string? PrimarySshCommand { get; init; }
-    public string? PrimaryConninfo { get; init; }
-    public string BackupMethod { get; init; } = "rsync";
+    public string BackupMethod { get; init; } = "";
     public string? SshCommand { get; init; }
     public string? PreArchiveScript { get; init; }
     public string? PostArchiveScript { get; init; }
@@ -76,22 +74,5 @@ internal sealed record ServerConfig
             var path = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
             return string.IsNullOrEmpty(PathPrefix) ? path : PathPrefix + ":" + path;
         }
-    }
-
-    /// <summary>Builds a server with Barman's default directory layout under <paramref name="global"/>'s home.</summary>
-    public static ServerConfig WithDefaults(string name, GlobalConfig global)
-    {
-        var backup = Path.Combine(global.BarmanHome, name);
-        return new ServerConfig
-        {
-            Name = name,
-            Global = global,
-            BackupDirectory = backup,
-            BasebackupsDirectory = Path.Combine(backup, "base"),
-            WalsDirectory = Path.Combine(backup, "wals"),
-            IncomingWalsDirectory = Path.Combine(backup, "incoming"),
-            StreamingWalsDirectory = Path.Combine(backup, "streaming"),
-            ErrorsDirectory = Path.Combine(backup, "errors"),
-        };
     }
 }

@@ -6,12 +6,14 @@ namespace Barman.Core.Listing;
 /// <summary><c>list-servers [--minimal]</c> (Barman §12.4).</summary>
 internal static class ServerListing
 {
-    /// <summary>Barman's list-servers suffix: inactive wins over disabled; passive is appended to either.</summary>
+    /// <summary>How list-servers and show-servers mark a server: <c>(inactive)</c> (which wins), <c>(WARNING: disabled)</c> or none.</summary>
+    public static string? Mark(ServerConfig server) =>
+        !server.Active ? "(inactive)" : server.Disabled ? "(WARNING: disabled)" : null;
+
+    /// <summary>Barman's list-servers suffix: the mark, then <c>(Passive)</c>.</summary>
     public static string Suffix(ServerConfig server)
     {
-        var suffix = !server.Active ? " (inactive)"
-            : server.Disabled ? " (WARNING: disabled)"
-            : "";
+        var suffix = Mark(server) is { } mark ? " " + mark : "";
         return server.Passive ? suffix + " (Passive)" : suffix;
     }
 

@@ -24,13 +24,9 @@ internal static class ServerShow
         return values;
     }
 
-    /// <summary>The header mark: <c>(inactive)</c>, <c>(WARNING: disabled)</c> or none.</summary>
-    public static string? Mark(ServerConfig server) =>
-        !server.Active ? "(inactive)" : server.Disabled ? "(WARNING: disabled)" : null;
-
     public static void Show(IEnumerable<ServerConfig> servers, IOutput output)
     {
         foreach (var server in servers.OrderBy(s => s.Name, StringComparer.Ordinal))
-            output.ResultShowServer(server.Name, Mark(server), Values(server));
+            output.ResultShowServer(server.Name, ServerListing.Mark(server), Values(server));
     }
 }

@@ -25,7 +25,7 @@ internal sealed class BarmanLogFormatter : ITextFormatter
         output.Write("] ");
         output.Write(name);
         output.Write(' ');
-        output.Write(LevelName(logEvent.Level));
+        output.Write(LogLevels.Name(logEvent.Level));
         output.Write(": ");
         output.Write(Redactor.Redact(logEvent.RenderMessage(CultureInfo.InvariantCulture)));
         output.Write('\n');
@@ -35,24 +35,4 @@ internal sealed class BarmanLogFormatter : ITextFormatter
             output.Write('\n');
         }
     }
-
-    public static string LevelName(LogEventLevel level) => level switch
-    {
-        LogEventLevel.Verbose or LogEventLevel.Debug => "DEBUG",
-        LogEventLevel.Information => "INFO",
-        LogEventLevel.Warning => "WARNING",
-        LogEventLevel.Error => "ERROR",
-        _ => "CRITICAL",
-    };
-
-    /// <summary>Parses a Python logging level name (<c>DEBUG</c>, <c>INFO</c>, <c>WARNING</c>, <c>ERROR</c>, <c>CRITICAL</c>).</summary>
-    public static LogEventLevel? ParseLevel(string? name) => name?.Trim().ToUpperInvariant() switch
-    {
-        "DEBUG" => LogEventLevel.Debug,
-        "INFO" => LogEventLevel.Information,
-        "WARNING" or "WARN" => LogEventLevel.Warning,
-        "ERROR" => LogEventLevel.Error,
-        "CRITICAL" or "FATAL" => LogEventLevel.Fatal,
-        _ => null,
-    };
 }

@@ -6,6 +6,8 @@ namespace Barman.Core.Os;
 /// </summary>
 internal static class DurableFile
 {
+    private const int CopyBufferSize = 1 << 20;
+
     /// <summary>fsync of a regular file's data and metadata.</summary>
     public static void Fsync(string path)
     {
@@ -44,5 +46,59 @@ internal static class DurableFile
         }
         File.Move(tmp, path, overwrite: true);
         Posix.FsyncDirectory(dir);
+    }
+
+    /// <summary>
+    /// Creates <paramref name="path"/> (0600 while it is written, replacing a stale one), lets
+    /// <paramref name="write"/> fill it, gives it the mode and times of <paramref name="like"/> and
+    /// fsyncs it. Returns its length.
+    /// </summary>
+    public static async Task<long> WriteNewAsync(string path, FileStatus like, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = CopyBufferSize,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        };
+        await using var target = new FileStream(path, options);
+        await write(target, cancellationToken);
+        await target.FlushAsync(cancellationToken);
+        File.SetUnixFileMode(target.SafeFileHandle, like.Mode);
+        FileCalls.SetTimes(target.SafeFileHandle, like);
+        FileCalls.Fsync(target.SafeFileHandle);
+        return target.Length;
+    }
+
+    /// <summary>Copies <paramref name="source"/> to <paramref name="temporary"/> with the mode and times of <paramref name="status"/>, fsynced.</summary>
+    public static void CopyDurably(string source, string temporary, FileStatus status)
+    {
+        using (var input = OpenSequential(source))
+        using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, CopyBufferSize))
+        {
+            input.CopyTo(output, CopyBufferSize);
+            output.Flush();
+            File.SetUnixFileMode(output.SafeFileHandle, status.Mode);
+            FileCalls.SetTimes(output.SafeFileHandle, status);
+            FileCalls.Fsync(output.SafeFileHandle);
+        }
+    }
+
+    /// <summary>Opens a file for a sequential read that never blocks its rename or removal by others.</summary>
+    public static FileStream OpenSequential(string path, int bufferSize = CopyBufferSize) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize, FileOptions.SequentialScan);
+
+    /// <summary>Removes a file; nothing when it (or its directory) is already gone.</summary>
+    public static void DeleteIfExists(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
     }
 }

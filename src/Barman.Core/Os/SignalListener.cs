@@ -4,16 +4,14 @@ namespace Barman.Core.Os;
 
 /// <summary>
 /// Turns SIGINT, SIGTERM and SIGHUP into cancellation, remembering which signal came, so that a
-/// verb can react as Barman does (receive-wal: SIGINT → exit 0, SIGTERM → exit 143).
+/// verb can react as Barman does (receive-wal: SIGINT → exit 0, SIGTERM → exit 143). The executable
+/// installs one and passes it down; nothing reads it from a global.
 /// </summary>
-internal sealed class SignalListener : IDisposable
+internal sealed class SignalListener : ISignalSource, IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
     private readonly List<PosixSignalRegistration> _registrations = [];
     private int _received;
-
-    /// <summary>The listener of this process (null in in-process test runs).</summary>
-    public static SignalListener? Current { get; private set; }
 
     public CancellationToken Token => _cts.Token;
 
@@ -26,7 +24,6 @@ internal sealed class SignalListener : IDisposable
         listener.Register(PosixSignal.SIGINT, Posix.SIGINT);
         listener.Register(PosixSignal.SIGTERM, Posix.SIGTERM);
         listener.Register(PosixSignal.SIGHUP, Posix.SIGHUP);
-        Current = listener;
         return listener;
     }
 
@@ -42,8 +39,6 @@ internal sealed class SignalListener : IDisposable
     {
         foreach (var registration in _registrations)
             registration.Dispose();
-        if (Current == this)
-            Current = null;
         _cts.Dispose();
     }
 }

@@ -48,8 +48,9 @@ internal static partial class Users
     }
 
     /// <summary>
-    /// Becomes <paramref name="userName"/> when running as root (setgroups, setgid, setuid, HOME);
-    /// as anybody else it only checks that we already are that user.
+    /// Becomes <paramref name="userName"/> when running as root: supplementary groups, gid, uid, then
+    /// the user's HOME (<see cref="AdoptHome"/>). As anybody else it only checks that we already are
+    /// that user, and HOME stays what the caller set (as in Barman).
     /// </summary>
     public static DropResult DropPrivileges(string userName)
     {
@@ -63,7 +64,18 @@ internal static partial class Users
             return DropResult.NotPermitted;
         if (initgroups(target.Name, target.Gid) != 0 || setgid(target.Gid) != 0 || setuid(target.Uid) != 0)
             return DropResult.NotPermitted;
-        Environment.SetEnvironmentVariable("HOME", target.Home);
+        AdoptHome(target);
         return DropResult.Dropped;
     }
+
+    /// <summary>
+    /// Sets the HOME environment variable of the whole process to <paramref name="user"/>'s home, as
+    /// Barman's <c>drop_privileges</c> does. Process-wide on purpose: HOME is how everything acting as
+    /// barman_user finds that user's files — Npgsql in this process reads <c>~/.pgpass</c> and
+    /// <c>~/.postgresql/</c> through it, and every child inherits it: pg_receivewal (libpq's
+    /// <c>~/.pgpass</c>), hook scripts, the verbs cron starts. Left as root's (or, under sudo, the
+    /// caller's), they would look for another user's files. It happens once, before any verb runs;
+    /// nothing in-process reads it to make a decision a parameter could carry.
+    /// </summary>
+    private static void AdoptHome(UserInfo user) => Environment.SetEnvironmentVariable("HOME", user.Home);
 }

@@ -30,4 +30,17 @@ internal static class BackupPrivileges
             : "has_function_privilege(CURRENT_USER, 'pg_start_backup(text,bool,bool)', 'EXECUTE') AND (has_function_privilege(CURRENT_USER, 'pg_stop_backup()', 'EXECUTE') OR has_function_privilege(CURRENT_USER, 'pg_stop_backup(bool,bool)', 'EXECUTE'))";
         return await connection.ScalarAsync<bool>(string.Format(CultureInfo.InvariantCulture, Sql, functions), ct);
     }
+
+    /// <summary>
+    /// Barman's check before switch-wal and replication-status: throws unless the role has backup
+    /// privileges, naming the <c>user</c> of <paramref name="conninfo"/> (else the current user).
+    /// </summary>
+    /// <exception cref="BackupPrivilegesRequiredException">the role lacks backup privileges.</exception>
+    public static async Task RequireAsync(PostgresConnection connection, string conninfo, PgVersion version, CancellationToken ct)
+    {
+        if (await HasAsync(connection, version, await connection.IsSuperuserAsync(ct), ct) == true)
+            return;
+        var user = Conninfo.Parse(conninfo)["user"] ?? await connection.ScalarAsync<string>("SELECT current_user", ct);
+        throw new BackupPrivilegesRequiredException(user ?? "None");
+    }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Barman.Core.Logging;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -47,18 +46,36 @@ internal sealed class PostgresConnection : IAsyncDisposable
         return NpgsqlLogSequenceNumber.Parse((await ScalarAsync<string>(sql, cancellationToken))!);
     }
 
-    /// <summary>The physical slot <paramref name="slotName"/> (spec §6.3 step 7), or null when it does not exist.</summary>
+    /// <summary>Whether the connected role is a superuser (<c>pg_user.usesuper</c>).</summary>
+    public Task<bool> IsSuperuserAsync(CancellationToken cancellationToken) =>
+        ScalarAsync<bool>("SELECT usesuper FROM pg_user WHERE usename = CURRENT_USER", cancellationToken);
+
+    /// <summary>
+    /// The physical slot <paramref name="slotName"/> (spec §6.3 step 7), or null when it does not exist.
+    /// Works on a standby and on every version receive-wal supports.
+    /// </summary>
     public async Task<ReplicationSlotStatus?> PhysicalSlotAsync(string slotName, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT slot_name, active, restart_lsn::text FROM pg_replication_slots WHERE slot_type = 'physical' AND slot_name = $1",
-            _connection);
+        var version = await ServerVersionAsync(cancellationToken);
+        var v13 = version.Number >= 130000;
+        var retained = version.Number >= 100000
+            ? "pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)"
+            : "pg_xlog_location_diff(pg_current_xlog_location(), restart_lsn)";
+        var sql = $"SELECT slot_name::text, active, restart_lsn::text, {(v13 ? "wal_status" : "NULL::text")}, {(v13 ? "safe_wal_size" : "NULL::bigint")}, " +
+                  $"CASE WHEN pg_is_in_recovery() THEN NULL ELSE {retained}::bigint END " +
+                  "FROM pg_replication_slots WHERE slot_type = 'physical' AND slot_name = $1";
+        await using var command = new NpgsqlCommand(sql, _connection);
         command.Parameters.Add(new NpgsqlParameter { Value = slotName });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
             return null;
-        NpgsqlLogSequenceNumber? restart = reader.IsDBNull(2) ? null : NpgsqlLogSequenceNumber.Parse(reader.GetString(2));
-        return new ReplicationSlotStatus(reader.GetString(0), reader.GetBoolean(1), restart);
+        return new ReplicationSlotStatus(
+            reader.GetString(0),
+            reader.GetBoolean(1),
+            reader.IsDBNull(2) ? null : NpgsqlLogSequenceNumber.Parse(reader.GetString(2)),
+            reader.IsDBNull(3) ? null : reader.GetString(3),
+            reader.IsDBNull(4) ? null : reader.GetInt64(4),
+            reader.IsDBNull(5) ? null : reader.GetInt64(5));
     }
 
     /// <summary><c>SHOW synchronous_standby_names</c>.</summary>
@@ -75,10 +92,6 @@ internal sealed class PostgresConnection : IAsyncDisposable
         var block = long.Parse((await ScalarAsync<string>("SELECT setting FROM pg_settings WHERE name = 'wal_block_size'", cancellationToken))!, CultureInfo.InvariantCulture);
         return setting * block;
     }
-
-    /// <summary>Logs a connection failure as Barman does (<c>Error retrieving PostgreSQL status</c>).</summary>
-    public static void LogFailure(Exception e) =>
-        BarmanLog.For("barman.postgres").Warning("Error retrieving PostgreSQL status: {Error:l}", e.Message);
 
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
 }

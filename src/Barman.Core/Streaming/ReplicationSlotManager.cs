@@ -46,9 +46,9 @@ internal static class ReplicationSlotManager
         {
             output.Error($"All replication slots for server '{server.Name}' are in use\nFree one or increase the max_replication_slots value on your PostgreSQL server.");
         }
-        catch (Exception e) when (e is PostgresException or NpgsqlException)
+        catch (NpgsqlException e)
         {
-            output.Error($"Cannot create replication slot '{slot}' on server '{server.Name}': {Describe(e)}");
+            output.Error($"Cannot create replication slot '{slot}' on server '{server.Name}': {ConnectionFailure.Describe(e)}");
         }
         return false;
     }
@@ -77,9 +77,9 @@ internal static class ReplicationSlotManager
         {
             output.Error($"Cannot drop replication slot '{slot}' on server '{server.Name}' because it is in use.");
         }
-        catch (Exception e) when (e is PostgresException or NpgsqlException)
+        catch (NpgsqlException e)
         {
-            output.Error($"Cannot drop replication slot '{slot}' on server '{server.Name}': {Describe(e)}");
+            output.Error($"Cannot drop replication slot '{slot}' on server '{server.Name}': {ConnectionFailure.Describe(e)}");
         }
         return false;
     }
@@ -93,16 +93,19 @@ internal static class ReplicationSlotManager
             output.Error($"Unable to {verb} a physical replication slot: streaming connection not configured");
             return null;
         }
-        StreamingConnection connection;
+        StreamingConnection? connection = null;
         PgVersion version;
         try
         {
             connection = await StreamingConnection.OpenAsync(conninfo, ConnectTimeout, cancellationToken);
             version = (await connection.IdentifyAsync(cancellationToken)).ServerVersion;
         }
-        catch (Exception e) when (e is NpgsqlException or ConninfoException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (ConnectionFailure.Is(e))
         {
-            BarmanLog.For("barman.server").Error("Cannot connect to server '{Server:l}': {Error:l}", server.Name, Describe(e));
+            if (connection is not null)
+                await connection.DisposeAsync();
+            cancellationToken.ThrowIfCancellationRequested();
+            BarmanLog.For("barman.server").Error("Cannot connect to server '{Server:l}': {Error:l}", server.Name, ConnectionFailure.Describe(e));
             output.Error($"Cannot connect to server '{server.Name}'");
             return null;
         }
@@ -120,12 +123,4 @@ internal static class ReplicationSlotManager
         }
         return connection;
     }
-
-    /// <summary>The server's message (psycopg2's <c>str(e)</c> is the primary message).</summary>
-    internal static string Describe(Exception e) => e switch
-    {
-        PostgresException pg => pg.MessageText,
-        NpgsqlException { InnerException: { } inner } n when n.Message.StartsWith("Exception while", StringComparison.Ordinal) => inner.Message,
-        _ => e.Message,
-    };
 }

@@ -48,6 +48,28 @@ internal sealed record ServerIdentity(string SystemId, string Version)
         DurableFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(ToJson()));
     }
 
+    /// <summary>
+    /// Ours: the guard against mixing two clusters in one archive. The first identity seen is stored;
+    /// a different system identifier later is fatal.
+    /// </summary>
+    /// <exception cref="ArchiverFailure">the server is not the cluster this archive belongs to.</exception>
+    public static void EnsureSameCluster(ServerConfig server, string systemId, string version)
+    {
+        var path = PathFor(server);
+        var stored = TryRead(path);
+        if (stored is null)
+        {
+            new ServerIdentity(systemId, version).WriteIfMissing(server);
+            return;
+        }
+        if (stored.SystemId != systemId)
+        {
+            throw new ArchiverFailure(
+                $"the system identifier of the PostgreSQL server changed: the streaming connection reports {systemId}, " +
+                $"while {stored.SystemId} is stored in \"{path}\". Refusing to mix WAL of two clusters");
+        }
+    }
+
     public string ToJson() =>
         "{\n    \"systemid\": " + JsonEncodedText.Encode(SystemId).ToString().Quote() + ",\n    \"version\": " + JsonEncodedText.Encode(Version).ToString().Quote() + "\n}\n";
 }

@@ -19,7 +19,7 @@ internal sealed class StreamingDirectory(ServerConfig server, IOutput output)
     public void TruncatePartialIfNeeded(long segmentSize)
     {
         var partials = Directory.Exists(_dir)
-            ? Directory.EnumerateFiles(_dir, "*.partial").Where(p => WalNames.IsPartial(Path.GetFileName(p))).Order(StringComparer.Ordinal).ToList()
+            ? Directory.EnumerateFiles(_dir, "*.partial").Where(p => Wal.WalFileName.IsPartialFile(Path.GetFileName(p))).Order(StringComparer.Ordinal).ToList()
             : [];
         if (partials.Count == 0)
             return;
@@ -44,7 +44,7 @@ internal sealed class StreamingDirectory(ServerConfig server, IOutput output)
         var entries = Directory.Exists(_dir)
             ? Directory.EnumerateFileSystemEntries(_dir).Where(p => !Path.GetFileName(p).StartsWith('.')).OrderDescending(StringComparer.Ordinal).ToList()
             : [];
-        var last = entries.FirstOrDefault(p => WalNames.IsSegment(Path.GetFileName(p)) || WalNames.IsPartial(Path.GetFileName(p)));
+        var last = entries.FirstOrDefault(p => Wal.WalFileName.IsWalFile(Path.GetFileName(p)) || Wal.WalFileName.IsPartialFile(Path.GetFileName(p)));
         if (last is null
             || last == Path.Combine(_dir, restartWal + ".partial")
             || last == Path.Combine(_dir, restartWal))
@@ -59,7 +59,7 @@ internal sealed class StreamingDirectory(ServerConfig server, IOutput output)
             return;
         }
         output.Info("Resetting receive-wal directory status");
-        if (WalNames.IsPartial(lastName))
+        if (Wal.WalFileName.IsPartialFile(lastName))
         {
             output.Info($"Removing status file {last}");
             var kept = MoveToErrors(last, "reset");

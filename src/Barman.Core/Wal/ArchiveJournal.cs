@@ -71,7 +71,4 @@ internal sealed record ArchiveJournal(string Phase, long XlogdbInode, long Xlogd
 }
 
 /// <summary>One file of a journaled chunk: where it comes from, where it goes, and its xlog.db line.</summary>
-internal sealed record JournalEntry(string Source, string Destination, XlogDbEntry Entry)
-{
-    public string Temporary => Destination + ".tmp";
-}
+internal sealed record JournalEntry(string Source, string Destination, XlogDbEntry Entry);

@@ -2,6 +2,7 @@ using Barman.Core.Configuration;
 using Barman.Core.Hooks;
 using Barman.Core.Logging;
 using Barman.Core.Os;
+using Barman.Core.Storage;
 
 namespace Barman.Core.Wal;
 
@@ -10,8 +11,8 @@ namespace Barman.Core.Wal;
 /// Runs at the start of every archiving pass, under the archive-wal lock and the xlogdb lock:
 /// <list type="bullet">
 /// <item>prepare journal: compression was under way, nothing was moved; stale <c>.tmp</c> files are removed.</item>
-/// <item>commit journal: every listed file whose archive path exists was moved (renames and
-/// temp-file renames are atomic); its directories are fsynced again and xlog.db is made to list
+/// <item>commit journal: every listed file present in the archive was moved (renames and
+/// temp-file renames are atomic: the storage decides, <see cref="IArchiveStorage"/>); its directories are fsynced again and xlog.db is made to list
 /// each of them exactly once — by truncating back to the recorded length and re-appending when
 /// xlog.db is the same file, otherwise by appending the names it lacks. Files not moved stay queued.</item>
 /// </list>
@@ -22,7 +23,7 @@ namespace Barman.Core.Wal;
 internal static class ArchiveRecovery
 {
     /// <summary>Repairs the server's archive if a journal is present; returns the number of files it completed.</summary>
-    public static async Task<int> RecoverAsync(ServerConfig server, CancellationToken cancellationToken, HookRetryPolicy? hookRetry = null)
+    public static async Task<int> RecoverAsync(ServerConfig server, IArchiveStorage storage, CancellationToken cancellationToken, HookRetryPolicy? hookRetry = null)
     {
         var path = WalLayout.JournalPath(server);
         if (!File.Exists(path) && !File.Exists(path + ".new"))
@@ -43,7 +44,7 @@ internal static class ArchiveRecovery
                 ArchiveJournal.Delete(path);
                 return 0;
             }
-            completed = Complete(journal, db);
+            completed = await CompleteAsync(journal, db, storage, cancellationToken);
         }
 
         if (completed.Count > 0 && ArchiveHooks.For(server, hookRetry ?? HookRetryPolicy.Barman) is { HasPostHooks: true } hooks)
@@ -64,23 +65,23 @@ internal static class ArchiveRecovery
     /// Under the xlogdb lock: removes the temporary files of what was not moved, fsyncs the directories
     /// of what was, and makes xlog.db list each moved file exactly once. Returns the moved entries.
     /// </summary>
-    private static List<JournalEntry> Complete(ArchiveJournal journal, XlogDb db)
+    private static async Task<List<JournalEntry>> CompleteAsync(ArchiveJournal journal, XlogDb db, IArchiveStorage storage, CancellationToken cancellationToken)
     {
         var completed = new List<JournalEntry>();
         foreach (var entry in journal.Entries)
         {
-            var moved = journal.Phase == ArchiveJournal.Commit && FileCalls.Lstat(entry.Destination) is not null;
+            var key = WalLayout.KeyOf(entry.Entry.Name);
+            var moved = journal.Phase == ArchiveJournal.Commit && await storage.StatAsync(key, cancellationToken) is not null;
             if (moved)
                 completed.Add(entry);
-            else if (File.Exists(entry.Temporary))
-                File.Delete(entry.Temporary);
+            else
+                await storage.DiscardStagedAsync(key, cancellationToken);
         }
         if (completed.Count == 0)
             return completed;
 
         // The renames happened but their directories may not have been fsynced.
-        foreach (var directory in completed.Select(e => Path.GetDirectoryName(e.Destination)!).Distinct(StringComparer.Ordinal))
-            DurableFile.FsyncDirectory(directory);
+        await storage.SyncAsync(completed.Select(e => WalLayout.KeyOf(e.Entry.Name)), cancellationToken);
         foreach (var directory in completed.Select(e => Path.GetDirectoryName(e.Source)!).Distinct(StringComparer.Ordinal))
         {
             if (Directory.Exists(directory))

@@ -3,6 +3,7 @@ using Barman.Core.Hooks;
 using Barman.Core.Logging;
 using Barman.Core.Os;
 using Barman.Core.Output;
+using Barman.Core.Storage;
 
 namespace Barman.Core.Wal;
 
@@ -42,10 +43,11 @@ internal static class ArchiveWal
         {
             try
             {
-                await ArchiveRecovery.RecoverAsync(server, cancellationToken, hookRetry);
+                var storage = ArchiveStorage.For(server);
+                await ArchiveRecovery.RecoverAsync(server, storage, cancellationToken, hookRetry);
                 foreach (var kind in Archivers(server))
                 {
-                    if (!await new WalArchiver(server, output, kind, hookRetry: hookRetry).ArchiveAsync(verbose, cancellationToken))
+                    if (!await new WalArchiver(server, output, kind, hookRetry: hookRetry, storage: storage).ArchiveAsync(verbose, cancellationToken))
                         return false;
                 }
             }
@@ -57,7 +59,7 @@ internal static class ArchiveWal
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 BarmanLog.For("barman.wal_archiver").Error(e, "archive-wal failed for server {Server:l}", server.Name);
-                output.Error($"archive-wal failed for server '{server.Name}': {WalArchiver.Describe(e)}");
+                output.Error($"archive-wal failed for server '{server.Name}': {FileErrors.Describe(e)}");
                 return false;
             }
         }

@@ -1,3 +1,5 @@
+using Barman.Core.Storage;
+
 namespace Barman.Core.Wal;
 
 /// <summary>A WAL segment (or <c>.partial</c>) found in the archive, decoded.</summary>
@@ -8,53 +10,39 @@ internal sealed record WalSegment(string Name, uint Timeline, ulong Log, ulong S
 }
 
 /// <summary>
-/// The files really present under <c>wals/</c> (a segment deleted by hand still has its xlog.db
-/// line, so continuity and "has it arrived" questions look at the disk).
+/// The files really present in the archive (a segment deleted by hand still has its xlog.db
+/// line, so continuity and "has it arrived" questions look at the storage), listed without any stat.
 /// </summary>
 internal static class WalArchiveContents
 {
-    /// <summary>True when xlog.db is missing or empty (Barman's <c>WAL archive</c> test).</summary>
-    public static bool XlogdbIsEmpty(string path) => !File.Exists(path) || new FileInfo(path).Length == 0;
-
-    /// <summary>Segments (and <c>.partial</c> files) found in the hash directories of <paramref name="walsDirectory"/>.</summary>
-    public static IReadOnlyList<WalSegment> ScanSegments(string walsDirectory)
+    /// <summary>Segments (and <c>.partial</c> files) found in the hash directories of the archive.</summary>
+    public static async Task<IReadOnlyList<WalSegment>> ScanSegmentsAsync(IArchiveStorage storage, CancellationToken cancellationToken)
     {
         var result = new List<WalSegment>();
-        if (!Directory.Exists(walsDirectory))
-            return result;
-        foreach (var dir in Directory.EnumerateDirectories(walsDirectory))
+        foreach (var directory in await storage.ListAsync("", cancellationToken))
         {
-            var hash = Path.GetFileName(dir);
-            if (hash.Length != 16 || !hash.All(Uri.IsHexDigit))
+            if (!directory.IsDirectory || directory.Name.Length != 16 || !directory.Name.All(Uri.IsHexDigit))
                 continue;
-            foreach (var file in Directory.EnumerateFiles(dir))
+            foreach (var file in await storage.ListAsync(directory.Name, cancellationToken))
             {
-                var name = Path.GetFileName(file);
-                var kind = WalFileName.Classify(name);
-                if (kind is not (WalFileKind.Segment or WalFileKind.Partial) || WalFileName.Decode(name) is not { } decoded)
+                var kind = WalFileName.Classify(file.Name);
+                if (file.IsDirectory || kind is not (WalFileKind.Segment or WalFileKind.Partial) || WalFileName.Decode(file.Name) is not { } decoded)
                     continue;
-                result.Add(new WalSegment(name, decoded.Timeline, decoded.Log, decoded.Segment, kind == WalFileKind.Partial));
+                result.Add(new WalSegment(file.Name, decoded.Timeline, decoded.Log, decoded.Segment, kind == WalFileKind.Partial));
             }
         }
         return result;
     }
 
     /// <summary>Timelines whose <c>.history</c> file is in the archive root.</summary>
-    public static IReadOnlySet<uint> ScanHistoryTimelines(string walsDirectory)
+    public static async Task<IReadOnlySet<uint>> ScanHistoryTimelinesAsync(IArchiveStorage storage, CancellationToken cancellationToken)
     {
         var result = new HashSet<uint>();
-        if (!Directory.Exists(walsDirectory))
-            return result;
-        foreach (var file in Directory.EnumerateFiles(walsDirectory, "*.history"))
+        foreach (var file in await storage.ListAsync("", cancellationToken))
         {
-            var name = Path.GetFileName(file);
-            if (WalFileName.IsHistoryFile(name) && WalFileName.Timeline(name) is { } timeline)
+            if (!file.IsDirectory && WalFileName.IsHistoryFile(file.Name) && WalFileName.Timeline(file.Name) is { } timeline)
                 result.Add(timeline);
         }
         return result;
     }
-
-    /// <summary>The segment name at <paramref name="position"/> on <paramref name="timeline"/>.</summary>
-    public static string SegmentName(uint timeline, ulong position, ulong segmentsPerLog) =>
-        new SegmentName(timeline, (uint)(position / segmentsPerLog), (uint)(position % segmentsPerLog)).ToString();
 }

@@ -1,4 +1,3 @@
-using System.IO.Enumeration;
 using Barman.Core.Os;
 using Serilog;
 
@@ -97,32 +96,6 @@ internal sealed record WalBatch(IReadOnlyList<WalSource> Run, int Total, int Bat
         return new WalBatch(run, files.Count, batchSize, unknown, skip);
     }
 
-    /// <summary>
-    /// Names of a directory, sorted bytewise, hidden ones excluded (Barman's <c>glob('*')</c>).
-    /// Only readdir's d_type is used: no stat per entry, so 100 000 queued files cost a listing, not 100 000 stats.
-    /// </summary>
-    public static List<(string Name, bool IsDirectory)> ListSorted(string directory)
-    {
-        var options = new EnumerationOptions
-        {
-            AttributesToSkip = 0,
-            IgnoreInaccessible = false,
-            RecurseSubdirectories = false,
-            ReturnSpecialDirectories = false,
-        };
-        List<(string, bool)> names;
-        try
-        {
-            names = [.. new FileSystemEnumerable<(string, bool)>(directory, (ref FileSystemEntry e) => (e.FileName.ToString(), e.IsDirectory), options)
-            {
-                ShouldIncludePredicate = (ref FileSystemEntry e) => !e.FileName.StartsWith('.'),
-            }];
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return [];
-        }
-        names.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
-        return names;
-    }
+    /// <summary>Names of a queue, sorted bytewise, hidden ones excluded (Barman's <c>glob('*')</c>), without any stat.</summary>
+    private static List<(string Name, bool IsDirectory)> ListSorted(string directory) => DirectoryEntries.ReadSorted(directory, includeHidden: false);
 }

@@ -25,7 +25,8 @@ internal readonly record struct SegmentName(uint Timeline, uint Log, uint Segmen
 }
 
 /// <summary>
-/// WAL file names (spec §4): the classification regex, decoding, and the hash directory of the archive layout.
+/// WAL file names (spec §4), the one home of their rules: the classification regex, decoding, the
+/// hash directory of the archive layout, and the name of a segment from its number or an LSN.
 /// </summary>
 internal static partial class WalFileName
 {
@@ -54,8 +55,6 @@ internal static partial class WalFileName
     public static bool IsPartialFile(string name) => Classify(name) == WalFileKind.Partial;
 
     public static bool IsHistoryFile(string name) => Classify(name) == WalFileKind.History;
-
-    public static bool IsBackupFile(string name) => Classify(name) == WalFileKind.BackupLabel;
 
     /// <summary>Barman's <c>decode_segment_name</c> for names with a segment part (null for history files and unknown names).</summary>
     public static SegmentName? Decode(string name)
@@ -88,6 +87,20 @@ internal static partial class WalFileName
         var decoded = Decode(name)!.Value;
         return $"{decoded.Timeline:X8}{decoded.Log:X8}";
     }
+
+    /// <summary>Segments per 4 GiB log id (PostgreSQL's <c>XLogSegmentsPerXLogId</c>).</summary>
+    public static ulong SegmentsPerLog(long segmentSize) => 0x1_0000_0000UL / (ulong)segmentSize;
+
+    /// <summary>The name of segment number <paramref name="segmentNumber"/> (log id × segments per log + segment) on <paramref name="timeline"/>.</summary>
+    public static string SegmentFileName(uint timeline, ulong segmentNumber, ulong segmentsPerLog) =>
+        new SegmentName(timeline, (uint)(segmentNumber / segmentsPerLog), (uint)(segmentNumber % segmentsPerLog)).ToString();
+
+    /// <summary>
+    /// Barman's <c>location_to_xlogfile_name_offset</c>: the segment containing <paramref name="lsn"/>;
+    /// an LSN exactly on a boundary names the NEXT segment (unlike <c>pg_walfile_name()</c>).
+    /// </summary>
+    public static string FromLsn(ulong lsn, uint timeline, long segmentSize) =>
+        SegmentFileName(timeline, lsn / (ulong)segmentSize, SegmentsPerLog(segmentSize));
 
     private static uint Hex(string s) => uint.Parse(s, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 }

@@ -1,19 +1,14 @@
 using Barman.Core.Configuration;
+using Barman.Core.Storage;
 
 namespace Barman.Core.Wal;
 
 /// <summary>Where things live in a server's WAL archive (spec §3).</summary>
 internal static class WalLayout
 {
-    /// <summary><c>wals/&lt;hash dir&gt;/&lt;name&gt;</c>; history files in the wals root. Names never change with compression.</summary>
-    public static string ArchivePath(ServerConfig server, string name) =>
-        Path.Combine(server.WalsDirectory, WalFileName.HashDirectory(name), name);
-
-    public static string ArchiveDirectory(ServerConfig server, string name)
-    {
-        var hash = WalFileName.HashDirectory(name);
-        return hash.Length == 0 ? server.WalsDirectory : Path.Combine(server.WalsDirectory, hash);
-    }
+    /// <summary>Where a WAL file goes in the archive: its hash directory (the root for history files) and its name.</summary>
+    /// <exception cref="ArgumentException">not a WAL archive name.</exception>
+    public static ArchiveKey KeyOf(string name) => new(WalFileName.HashDirectory(name), name);
 
     public static string XlogdbLockPath(ServerConfig server) =>
         Os.LockFile.PathFor(server.LockDirectory, server.Name, Os.LockKind.Xlogdb);

@@ -2,7 +2,7 @@ using Barman.Core.Configuration;
 using Barman.Core.Logging;
 using Barman.Core.Output;
 using Barman.Core.Postgres;
-using Npgsql;
+using Barman.Core.Storage;
 
 namespace Barman.Core.Wal;
 
@@ -58,7 +58,8 @@ internal static class WalSwitch
     public static async Task<bool> WaitForWalAsync(ServerConfig server, IOutput output, string? walFile, int timeoutSeconds, CancellationToken cancellationToken)
     {
         var max = timeoutSeconds > 0 ? $" (max: {timeoutSeconds} seconds)" : "";
-        var initial = string.IsNullOrEmpty(walFile) ? LatestPerTimeline(server) : null;
+        var storage = ArchiveStorage.For(server);
+        var initial = string.IsNullOrEmpty(walFile) ? await LatestPerTimelineAsync(storage, cancellationToken) : null;
         output.Info(string.IsNullOrEmpty(walFile)
             ? $"Waiting for a WAL file from server '{server.Name}' to be archived{max}"
             : $"Waiting for the WAL file {walFile} from server '{server.Name}'{max}");
@@ -74,8 +75,8 @@ internal static class WalSwitch
                 seen = SourceListing(server);
             }
             var arrived = string.IsNullOrEmpty(walFile)
-                ? !LatestPerTimeline(server).SequenceEqual(initial!)
-                : File.Exists(WalLayout.ArchivePath(server, walFile));
+                ? !(await LatestPerTimelineAsync(storage, cancellationToken)).SequenceEqual(initial!)
+                : await storage.StatAsync(WalLayout.KeyOf(walFile), cancellationToken) is not null;
             if (arrived)
                 return true;
             await Task.Delay(PollInterval, cancellationToken);
@@ -93,7 +94,7 @@ internal static class WalSwitch
         var names = new List<string>();
         foreach (var kind in ArchiveWal.Archivers(server))
         {
-            var directory = kind == WalSourceKind.Streaming ? server.StreamingWalsDirectory : server.IncomingWalsDirectory;
+            var directory = kind.Directory(server);
             if (Directory.Exists(directory))
                 names.AddRange(Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName)!);
         }
@@ -102,8 +103,8 @@ internal static class WalSwitch
     }
 
     /// <summary>The newest archived segment of every timeline, in timeline order.</summary>
-    private static List<KeyValuePair<uint, string>> LatestPerTimeline(ServerConfig server) =>
-        [.. WalArchiveContents.ScanSegments(server.WalsDirectory)
+    private static async Task<List<KeyValuePair<uint, string>>> LatestPerTimelineAsync(IArchiveStorage storage, CancellationToken cancellationToken) =>
+        [.. (await WalArchiveContents.ScanSegmentsAsync(storage, cancellationToken))
             .Where(s => !s.Partial)
             .GroupBy(s => s.Timeline)
             .OrderBy(g => g.Key)
@@ -117,9 +118,9 @@ internal static class WalSwitch
         {
             return await PostgresConnection.OpenAsync(server.Conninfo, ConnectTimeout, cancellationToken);
         }
-        catch (Exception e) when (e is NpgsqlException or ConninfoException or TimeoutException
-                                  || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (ConnectionFailure.Is(e))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             BarmanLog.For("barman.postgres").Debug("Error issuing pg_switch_wal() command: {Error:l}", e.Message);
             return null;
         }
@@ -137,12 +138,7 @@ internal static class WalSwitch
         try
         {
             var version = await connection.ServerVersionAsync(ct);
-            var isSuperuser = await connection.ScalarAsync<bool>("SELECT usesuper FROM pg_user WHERE usename = CURRENT_USER", ct);
-            if (await BackupPrivileges.HasAsync(connection, version, isSuperuser, ct) != true)
-            {
-                var user = Conninfo.Parse(server.Conninfo!)["user"] ?? await connection.ScalarAsync<string>("SELECT current_user", ct);
-                throw new BackupPrivilegesRequiredException(user ?? "None");
-            }
+            await BackupPrivileges.RequireAsync(connection, server.Conninfo!, version, ct);
             if (await connection.ScalarAsync<bool>("SELECT pg_is_in_recovery()", ct))
                 return Standby;
             var v10 = version.Number >= 100000;
@@ -152,8 +148,9 @@ internal static class WalSwitch
             var post = await connection.ScalarAsync<string>(current, ct);
             return string.CompareOrdinal(pre, post) < 0 ? pre : "";
         }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        catch (Exception e) when (ConnectionFailure.Is(e))
         {
+            ct.ThrowIfCancellationRequested();
             BarmanLog.For("barman.postgres").Debug("Error issuing pg_switch_wal() command: {Error:l}", e.Message);
             return null;
         }
@@ -165,15 +162,16 @@ internal static class WalSwitch
         BarmanLog.For("barman.server").Information("Force a CHECKPOINT before pg_switch_wal()");
         try
         {
-            if (!await connection.ScalarAsync<bool>("SELECT usesuper FROM pg_user WHERE usename = CURRENT_USER", ct))
+            if (!await connection.IsSuperuserAsync(ct))
             {
                 output.Error("Barman switch-wal requires superuser rights");
                 return false;
             }
             await connection.ScalarAsync<object>("CHECKPOINT", ct);
         }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        catch (Exception e) when (ConnectionFailure.Is(e))
         {
+            ct.ThrowIfCancellationRequested();
             BarmanLog.For("barman.postgres").Debug("Error issuing CHECKPOINT: {Error:l}", e.Message);
         }
         return true;

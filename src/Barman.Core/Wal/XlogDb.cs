@@ -37,6 +37,9 @@ internal sealed class XlogDb : IDisposable
         return db.ReadEntries();
     }
 
+    /// <summary>True when xlog.db is missing or empty (Barman's <c>WAL archive</c> test); read without the lock.</summary>
+    public static bool IsEmpty(string path) => !File.Exists(path) || new FileInfo(path).Length == 0;
+
     /// <summary>Sum of the archived sizes listed in xlog.db (the <c>wal size</c> figures).</summary>
     public static async Task<long> TotalSizeAsync(ServerConfig server, CancellationToken cancellationToken) =>
         (await ReadEntriesAsync(server, cancellationToken)).Sum(e => e.Size);

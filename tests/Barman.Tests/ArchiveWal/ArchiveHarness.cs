@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Barman.Core.Configuration;
 using Barman.Core.Hooks;
 using Barman.Core.Output;
+using Barman.Core.Storage;
 using Barman.Core.Wal;
 using Barman.Tests.Infrastructure;
 
@@ -13,14 +14,8 @@ internal sealed class ArchiveHarness : IDisposable
     public ArchiveHarness(Func<ServerConfig, ServerConfig>? configure = null)
     {
         Dir = new TempDir("barman-archive");
-        Global = new GlobalConfig
-        {
-            ConfigFile = Dir.Combine("barman.conf"),
-            BarmanHome = Dir.Path,
-            LockDirectory = Dir.Path,
-            BarmanUser = Environment.UserName,
-        };
-        var server = ServerConfig.WithDefaults("pg", Global) with { StreamingArchiver = true };
+        Global = TestConfig.Global(Dir.Path);
+        var server = TestConfig.Server("pg", Global) with { StreamingArchiver = true };
         Server = configure is null ? server : configure(server);
     }
 
@@ -54,7 +49,13 @@ internal sealed class ArchiveHarness : IDisposable
         return path;
     }
 
-    public static string Seg(uint tli, ulong segno) => Lsn.SegmentFileName(tli, segno, 16L << 20);
+    /// <summary>Segments per log id with the default 16 MiB segments.</summary>
+    public const ulong SegmentsPerLog = 256;
+
+    public static string Seg(uint tli, ulong segno) => WalFileName.SegmentFileName(tli, segno, SegmentsPerLog);
+
+    /// <summary>The segment number of a 16 MiB segment's name (log id × 256 + segment).</summary>
+    public static ulong SegNo(string name) => WalFileName.Decode(name)!.Value is var d ? (d.Log * SegmentsPerLog) + d.Segment : 0;
 
     public async Task<CliResult> RunAsync(bool verbose = true, HookRetryPolicy? hookRetry = null, CancellationToken cancellationToken = default)
     {
@@ -86,7 +87,7 @@ internal sealed class ArchiveHarness : IDisposable
         return Global.ConfigFile;
     }
 
-    public string ArchivePath(string name) => WalLayout.ArchivePath(Server, name);
+    public string ArchivePath(string name) => ArchiveStorage.For(Server).Locate(WalLayout.KeyOf(name));
 
     public string[] XlogdbLines() => File.Exists(Server.XlogdbFile) ? File.ReadAllLines(Server.XlogdbFile) : [];
 

@@ -50,12 +50,7 @@ public sealed class ArchiveWalPgTests(StreamedWalFixture pg) : IClassFixture<Str
     }
 
     [Theory]
-    [InlineData("gzip", "/usr/bin/gzip")]
-    [InlineData("pygzip", "/usr/bin/gzip")]
-    [InlineData("bzip2", "/usr/bin/bzip2")]
-    [InlineData("pybzip2", "/usr/bin/bzip2")]
-    [InlineData("lz4", "/usr/bin/lz4")]
-    [InlineData("zstd", "/usr/bin/zstd")]
+    [MemberData(nameof(CompressionTools.NamesAndTools), MemberType = typeof(CompressionTools))]
     public async Task Compressed_real_segments_decompress_with_the_standard_tool(string compression, string tool)
     {
         using var h = new ArchiveHarness(s => s with { Compression = compression });

@@ -226,12 +226,7 @@ public sealed partial class ArchiverTests
     }
 
     [Theory]
-    [InlineData("gzip", "/usr/bin/gzip")]
-    [InlineData("pygzip", "/usr/bin/gzip")]
-    [InlineData("bzip2", "/usr/bin/bzip2")]
-    [InlineData("pybzip2", "/usr/bin/bzip2")]
-    [InlineData("lz4", "/usr/bin/lz4")]
-    [InlineData("zstd", "/usr/bin/zstd")]
+    [MemberData(nameof(CompressionTools.NamesAndTools), MemberType = typeof(CompressionTools))]
     public async Task Compressed_archive_keeps_mode_and_mtime_and_records_the_compressor(string compression, string tool)
     {
         using var h = new ArchiveHarness(s => s with { Compression = compression });

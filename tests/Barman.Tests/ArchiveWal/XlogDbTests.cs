@@ -1,4 +1,3 @@
-using Barman.Core.Configuration;
 using Barman.Core.Wal;
 using Barman.Tests.Infrastructure;
 
@@ -39,8 +38,8 @@ public sealed class XlogDbTests
     public async Task Reads_entries_and_total_size_honouring_xlogdb_directory()
     {
         using var dir = new TempDir();
-        var global = new GlobalConfig { ConfigFile = dir.Combine("barman.conf"), BarmanHome = dir.Path, LockDirectory = dir.Path, BarmanUser = Environment.UserName };
-        var server = ServerConfig.WithDefaults("pg", global) with { XlogdbDirectory = dir.Combine("xdb") };
+        var global = TestConfig.Global(dir.Path);
+        var server = TestConfig.Server("pg", global) with { XlogdbDirectory = dir.Combine("xdb") };
         Assert.Equal(dir.Combine("xdb", "pg-xlog.db"), server.XlogdbFile);
         Assert.Empty(await XlogDb.ReadEntriesAsync(server, CancellationToken.None));
         dir.Write("xdb/pg-xlog.db", "000000010000000000000001\t100\t1.0\tNone\ngarbage\n00000002.history\t41\t2.5\n000000010000000000000002\t23\t3.0\tgzip\tNone\n");
@@ -54,8 +53,8 @@ public sealed class XlogDbTests
     public async Task Append_terminates_a_torn_last_line_and_fsyncs()
     {
         using var dir = new TempDir();
-        var global = new GlobalConfig { ConfigFile = dir.Combine("barman.conf"), BarmanHome = dir.Path, LockDirectory = dir.Path, BarmanUser = Environment.UserName };
-        var server = ServerConfig.WithDefaults("pg", global);
+        var global = TestConfig.Global(dir.Path);
+        var server = TestConfig.Server("pg", global);
         dir.Write("pg/wals/xlog.db", "000000010000000000000001\t100\t1.0\tNone\n0000000100");
         using (var db = await XlogDb.LockAsync(server, CancellationToken.None))
             db.Append([new XlogDbEntry("000000010000000000000002", 5, 2.0, null)]);

@@ -121,6 +121,20 @@ public sealed class ConfigCliTests
         Assert.Equal("pg\n", r.Out);
     }
 
+    [Theory]
+    [InlineData("NOTSET", true)]
+    [InlineData("DEBUG", true)]
+    [InlineData("INFO", false)]
+    public async Task Log_level_option_overrides_the_file_and_NOTSET_logs_everything(string level, bool debugLogged)
+    {
+        using var dir = new TempDir();
+        var r = await CliRunner.RunAsync("--log-level", level, "-c", Write(dir, "log_level = ERROR\n" + Servers), "list-servers");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("", r.Err);
+        var log = File.Exists(dir.Combine("barman.log")) ? File.ReadAllText(dir.Combine("barman.log")) : "";
+        Assert.Equal(debugLogged, log.Contains(" barman.cli DEBUG: Initialised barman ", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Conflicting_paths_between_servers_abort_every_command()
     {

@@ -1,5 +1,6 @@
 using Barman.Core.Configuration;
 using Barman.Core.Listing;
+using Barman.Tests.Infrastructure;
 using static Barman.Tests.Configuration.ConfigFiles;
 
 namespace Barman.Tests.Configuration;
@@ -43,6 +44,19 @@ public sealed class ConfigResolutionTests
         Assert.Empty(pg.Messages);
         Assert.Empty(config.Warnings);
         Assert.Equal("barman", ServerShow.Values(pg).Single(kv => kv.Key == "slot_name").Value);
+    }
+
+    [Fact]
+    public void The_test_builders_give_what_a_file_with_only_barman_home_gives()
+    {
+        using var dir = new TempDir("barman-config");
+        var config = ConfigLoader.Load(ConfigFiles.Write(dir, Ini, ("pg", "description", "x")));
+        var global = TestConfig.Global(dir.Combine("home")) with { ConfigFile = config.Global.ConfigFile };
+        Assert.Equal(config.Global, global);
+        var loaded = Server(config, "pg");
+        var built = TestConfig.Server("pg", global) with { Description = "x", Archiver = loaded.Archiver, Messages = loaded.Messages };
+        Assert.Equal(ServerShow.Values(loaded), ServerShow.Values(built));
+        Assert.Equal(loaded with { OtherSettings = built.OtherSettings }, built);
     }
 
     [Theory]

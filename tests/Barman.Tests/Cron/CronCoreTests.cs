@@ -20,7 +20,7 @@ public sealed class CronCoreTests : IDisposable
 
     public CronCoreTests()
     {
-        _global = new GlobalConfig { ConfigFile = _home.Combine("barman.conf"), BarmanHome = _home.Path, LockDirectory = _home.Path };
+        _global = TestConfig.Global(_home.Path);
     }
 
     public void Dispose()
@@ -31,7 +31,7 @@ public sealed class CronCoreTests : IDisposable
     }
 
     private ServerConfig Server(string name, bool streaming = true) =>
-        ServerConfig.WithDefaults(name, _global) with { StreamingArchiver = streaming, SlotName = "barman", BackupMethod = "postgres" };
+        TestConfig.Server(name, _global) with { StreamingArchiver = streaming, SlotName = "barman", BackupMethod = "postgres" };
 
     private async Task<int> RunAsync(params ServerConfig[] servers)
     {
@@ -182,7 +182,7 @@ public sealed class CronCoreTests : IDisposable
     public async Task A_missing_lock_directory_is_created()
     {
         var global = _global with { LockDirectory = _home.Combine("locks", "deeper") };
-        var server = ServerConfig.WithDefaults("pg", global) with { StreamingArchiver = false };
+        var server = TestConfig.Server("pg", global) with { StreamingArchiver = false };
         var output = new ConsoleOutput(_out, _err, new OutputOptions());
         await CronCommand.RunAsync(new BarmanConfig { Global = global, Servers = [server] }, output, _launcher, CancellationToken.None);
         Assert.Equal(0, output.Close());
@@ -226,9 +226,9 @@ public sealed class DetachedBarmanLauncherTests
     public void Refuses_to_spawn_from_a_process_that_is_not_barman()
     {
         using var home = new TempDir();
-        var global = new GlobalConfig { ConfigFile = home.Combine("barman.conf"), BarmanHome = home.Path, LockDirectory = home.Path };
+        var global = TestConfig.Global(home.Path);
         var launcher = new DetachedBarmanLauncher(global.ConfigFile, keepDescriptors: false);
-        var e = Assert.Throws<InvalidOperationException>(() => launcher.Start("archive-wal", ServerConfig.WithDefaults("pg", global)));
+        var e = Assert.Throws<InvalidOperationException>(() => launcher.Start("archive-wal", TestConfig.Server("pg", global)));
         Assert.Equal("cannot start archive-wal: this process is not the barman executable", e.Message);
     }
 }

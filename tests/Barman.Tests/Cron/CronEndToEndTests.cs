@@ -1,5 +1,5 @@
 using Barman.Core.Os;
-using Barman.Core.Wal;
+using Barman.Tests.ArchiveWal;
 using Barman.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -13,8 +13,6 @@ namespace Barman.Tests.Cron;
 /// </summary>
 public sealed class CronEndToEndTests(PgCluster cluster, ITestOutputHelper log) : IClassFixture<PgCluster>
 {
-    private const long SegmentSize = Lsn.DefaultSegmentSize;
-
     [Fact]
     public async Task Cron_every_few_seconds_keeps_a_continuous_archive_across_restart_and_kills()
     {
@@ -92,13 +90,13 @@ public sealed class CronEndToEndTests(PgCluster cluster, ITestOutputHelper log) 
     private void AssertContinuousAndIdentical(CronHome home, string first, string last)
     {
         var timeline = Convert.ToUInt32(first[..8], 16);
-        var from = Lsn.SegmentNumber(first, SegmentSize);
-        var to = Lsn.SegmentNumber(last, SegmentSize);
+        var from = ArchiveHarness.SegNo(first);
+        var to = ArchiveHarness.SegNo(last);
         Assert.True(to >= from + 10, $"only {to - from + 1} segments from {first} to {last}");
         var xlogdb = File.ReadAllText(Path.Combine(home.Wals, "xlog.db"));
         for (var n = from; n <= to; n++)
         {
-            var name = Lsn.SegmentFileName(timeline, n, SegmentSize);
+            var name = ArchiveHarness.Seg(timeline, n);
             var archived = ArchivePath(home, name);
             Assert.True(File.Exists(archived), $"gap in the archive: {name} is missing (first {first}, last {last})");
             var original = File.ReadAllBytes(Path.Combine(cluster.DataDirectory, "pg_wal", name));

@@ -41,9 +41,16 @@ public sealed class LoggingTests
     [InlineData("INFO", Serilog.Events.LogEventLevel.Information)]
     [InlineData("Warning", Serilog.Events.LogEventLevel.Warning)]
     [InlineData("CRITICAL", Serilog.Events.LogEventLevel.Fatal)]
+    [InlineData("notset", Serilog.Events.LogEventLevel.Verbose)]
+    [InlineData("WARN", Serilog.Events.LogEventLevel.Warning)]
+    [InlineData("FATAL", Serilog.Events.LogEventLevel.Fatal)]
     public void Python_level_names_parse(string name, Serilog.Events.LogEventLevel level) =>
-        Assert.Equal(level, BarmanLogFormatter.ParseLevel(name));
+        Assert.Equal(level, LogLevels.Parse(name));
 
     [Fact]
-    public void Unknown_level_is_null() => Assert.Null(BarmanLogFormatter.ParseLevel("LOUD"));
+    public void Unknown_level_is_null() => Assert.Null(LogLevels.Parse("LOUD"));
+
+    [Fact]
+    public void Every_level_name_parses() =>
+        Assert.All(LogLevels.Names, name => Assert.NotNull(LogLevels.Parse(name)));
 }

@@ -49,21 +49,6 @@ public static class CliRunner
     }
 
     /// <summary>Runs the real executable to completion.</summary>
-    public static async Task<CliResult> RunProcessAsync(IEnumerable<string> args, TimeSpan? timeout = null, IDictionary<string, string>? environment = null)
-    {
-        using var process = Start(args, environment);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"barman {string.Join(' ', args)} did not finish");
-        }
-        return new CliResult(process.ExitCode, await stdout, await stderr);
-    }
+    public static Task<CliResult> RunProcessAsync(IEnumerable<string> args, TimeSpan? timeout = null, IDictionary<string, string>? environment = null) =>
+        ExternalProcess.RunAsync(ExecutablePath, args, timeout: timeout ?? TimeSpan.FromSeconds(60), environment: environment);
 }

@@ -21,6 +21,18 @@ public sealed class TempDir : IDisposable
         return full;
     }
 
+    /// <summary>Copies a directory tree (files with their modes) to <paramref name="relative"/> in this directory.</summary>
+    public void CopyTree(string source, string relative)
+    {
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var destination = Combine(relative, System.IO.Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination);
+            File.SetUnixFileMode(destination, File.GetUnixFileMode(file));
+        }
+    }
+
     public void Dispose()
     {
         try

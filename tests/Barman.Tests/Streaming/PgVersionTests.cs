@@ -1,5 +1,6 @@
 using Barman.Core.Postgres;
 using Barman.Core.Streaming;
+using Barman.Core.Wal;
 
 namespace Barman.Tests.Streaming;
 
@@ -58,8 +59,8 @@ public sealed class PgVersionTests
     [Fact]
     public void Lsn_on_a_segment_boundary_names_the_next_segment()
     {
-        Assert.Equal("000000010000000000000006", WalNames.FromLsn(0x6000000, 1, 16 << 20));
-        Assert.Equal("000000010000000000000005", WalNames.FromLsn(0x5FFFFFF, 1, 16 << 20));
-        Assert.Equal("0000000200000001000000FF", WalNames.FromLsn(0x1_FF00_0000, 2, 16 << 20));
+        Assert.Equal("000000010000000000000006", WalFileName.FromLsn(0x6000000, 1, 16 << 20));
+        Assert.Equal("000000010000000000000005", WalFileName.FromLsn(0x5FFFFFF, 1, 16 << 20));
+        Assert.Equal("0000000200000001000000FF", WalFileName.FromLsn(0x1_FF00_0000, 2, 16 << 20));
     }
 }

@@ -11,8 +11,7 @@ public sealed class ProcessManagerTests
 {
     private static ServerConfig Server(TempDir home, string name)
     {
-        var global = new GlobalConfig { ConfigFile = home.Combine("barman.conf"), BarmanHome = home.Path, LockDirectory = home.Path, BarmanUser = Environment.UserName };
-        return ServerConfig.WithDefaults(name, global);
+        return TestConfig.Server(name, TestConfig.Global(home.Path));
     }
 
     /// <summary>flock holds the lock while a sleep (whose PID is written in it) runs; SIGINT ends the sleep.</summary>

@@ -1,5 +1,6 @@
 using Barman.Core.Os;
 using Barman.Core.Streaming;
+using Barman.Core.Wal;
 using Barman.Tests.Infrastructure;
 
 namespace Barman.Tests.Streaming;
@@ -9,7 +10,7 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
 {
     private async Task CreateSlot(StreamingHarness h)
     {
-        await ReceiveWalCommand.DispatchAsync(h.Server, h.Output, new ReceiveWalOptions { CreateSlot = true }, CancellationToken.None);
+        await ReceiveWalCommand.DispatchAsync(h.Server, h.Output, new ReceiveWalOptions { CreateSlot = true }, signals: null, CancellationToken.None);
         h.ResetOutput();
     }
 
@@ -83,19 +84,19 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
         await StreamingHarness.Until(() => h.Out.Contains("starting log streaming", StringComparison.Ordinal), "streaming");
 
         using var second = new StreamingHarness(pg, "pg", "s_lock") { Server = h.Server };
-        var code = await new ReceiveWalCommand(second.Server, second.Output).RunAsync(false, CancellationToken.None);
+        var code = await new ReceiveWal(second.Server, second.Output, signals: null).RunAsync(false, CancellationToken.None);
         Assert.Equal(1, second.ExitCode(code));
         Assert.Equal("Starting receive-wal for server pg\n", second.Out);
         Assert.Equal("ERROR: Another receive-wal process is already running for server pg.\n", second.Err);
 
         second.ResetOutput();
-        code = await new ReceiveWalCommand(second.Server, second.Output).RunAsync(true, CancellationToken.None);
+        code = await new ReceiveWal(second.Server, second.Output, signals: null).RunAsync(true, CancellationToken.None);
         Assert.Equal(0, second.ExitCode(code));
         Assert.Equal("Unable to reset the status of receive-wal for server pg. Process is still running\n", second.Out);
 
         // another home, same slot: the slot is active
         using var third = new StreamingHarness(pg, "pg", "s_lock");
-        code = await new ReceiveWalCommand(third.Server, third.Output).RunAsync(false, CancellationToken.None);
+        code = await new ReceiveWal(third.Server, third.Output, signals: null).RunAsync(false, CancellationToken.None);
         Assert.Equal(1, third.ExitCode(code));
         Assert.Equal("ERROR: ArchiverFailure:replication slot 's_lock' is already in use\n", third.Err);
 
@@ -107,7 +108,7 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
     public async Task Missing_slot_manual_is_fatal_and_auto_creates_it()
     {
         using var h = new StreamingHarness(pg, "pg", "s_auto");
-        var code = await new ReceiveWalCommand(h.Server, h.Output).RunAsync(false, CancellationToken.None);
+        var code = await new ReceiveWal(h.Server, h.Output, signals: null).RunAsync(false, CancellationToken.None);
         Assert.Equal(1, h.ExitCode(code));
         Assert.Equal("Starting receive-wal for server pg\n", h.Out);
         Assert.Equal("ERROR: ArchiverFailure:replication slot 's_auto' doesn't exist. Please execute 'barman receive-wal --create-slot pg'\n", h.Err);
@@ -127,12 +128,12 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
     public async Task Streaming_archiver_off_and_unreachable_server_messages()
     {
         using var off = new StreamingHarness(pg, "pg", "x", s => s with { StreamingArchiver = false });
-        var code = await new ReceiveWalCommand(off.Server, off.Output).RunAsync(false, CancellationToken.None);
+        var code = await new ReceiveWal(off.Server, off.Output, signals: null).RunAsync(false, CancellationToken.None);
         Assert.Equal((1, "", "ERROR: Unable to start receive-wal process: streaming_archiver option set to 'off' in barman configuration file\n"), (off.ExitCode(code), off.Out, off.Err));
 
         var port = PgCluster.FreePort();
         using var down = new StreamingHarness(pg, "pg", "x", s => s with { StreamingConninfo = $"host=127.0.0.1 port={port} user=postgres connect_timeout=3" });
-        code = await new ReceiveWalCommand(down.Server, down.Output).RunAsync(false, CancellationToken.None);
+        code = await new ReceiveWal(down.Server, down.Output, signals: null).RunAsync(false, CancellationToken.None);
         Assert.Equal((1, "Starting receive-wal for server pg\n", "ERROR: ArchiverFailure:failed opening the PostgreSQL streaming connection for server pg\n"), (down.ExitCode(code), down.Out, down.Err));
     }
 
@@ -145,7 +146,7 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
         await File.WriteAllTextAsync(fake, "#!/bin/sh\necho 'pg_receivewal (PostgreSQL) 14.9 (Debian 14.9-1.pgdg120+1)'\n");
         File.SetUnixFileMode(fake, (UnixFileMode)0x1ED);
         h.Server = h.Server with { PathPrefix = bin };
-        var code = await new ReceiveWalCommand(h.Server, h.Output).RunAsync(false, CancellationToken.None);
+        var code = await new ReceiveWal(h.Server, h.Output, signals: null).RunAsync(false, CancellationToken.None);
         Assert.Equal(1, h.ExitCode(code));
         Assert.Equal("ERROR: ArchiverFailure:pg_receivewal version not compatible with PostgreSQL server version\n", h.Err);
 
@@ -163,7 +164,7 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
         using var h = new StreamingHarness(pg, "pg", "x");
         Directory.CreateDirectory(h.Server.BackupDirectory);
         await File.WriteAllTextAsync(ServerIdentity.PathFor(h.Server), "{\n    \"systemid\": \"1234\",\n    \"version\": \"15\"\n}\n");
-        var code = await new ReceiveWalCommand(h.Server, h.Output).RunAsync(false, CancellationToken.None);
+        var code = await new ReceiveWal(h.Server, h.Output, signals: null).RunAsync(false, CancellationToken.None);
         Assert.Equal(1, h.ExitCode(code));
         var actual = await pg.ScalarAsync<long>("select system_identifier from pg_control_system()");
         Assert.Equal(
@@ -200,23 +201,23 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
         var dir = h.Server.StreamingWalsDirectory;
         Directory.CreateDirectory(dir);
 
-        var code = await new ReceiveWalCommand(h.Server, h.Output).RunAsync(true, CancellationToken.None);
+        var code = await new ReceiveWal(h.Server, h.Output, signals: null).RunAsync(true, CancellationToken.None);
         Assert.Equal((0, "Nothing to do. Position of receive-wal is aligned.\n", ""), (h.ExitCode(code), h.Out, h.Err));
 
         // slot not initialised: the restart position is the current WAL (LSN on boundary rounds up)
         var lsn = await pg.ScalarAsync<string>("select pg_current_wal_lsn()::text");
-        var current = WalNames.FromLsn(ulong.Parse(lsn!.Split('/')[0], System.Globalization.NumberStyles.HexNumber) << 32 | ulong.Parse(lsn.Split('/')[1], System.Globalization.NumberStyles.HexNumber), 1, 16 << 20);
+        var current = WalFileName.FromLsn(ulong.Parse(lsn!.Split('/')[0], System.Globalization.NumberStyles.HexNumber) << 32 | ulong.Parse(lsn.Split('/')[1], System.Globalization.NumberStyles.HexNumber), 1, 16 << 20);
 
         h.ResetOutput();
         await File.WriteAllBytesAsync(Path.Combine(dir, "0000000100000000000000FF"), []);
-        code = await new ReceiveWalCommand(h.Server, h.Output).RunAsync(true, CancellationToken.None);
+        code = await new ReceiveWal(h.Server, h.Output, signals: null).RunAsync(true, CancellationToken.None);
         Assert.Equal((1, "", $"ERROR: The receive-wal position is ahead of PostgreSQL current WAL lsn (0000000100000000000000FF > {current})\n"), (h.ExitCode(code), h.Out, h.Err));
         File.Delete(Path.Combine(dir, "0000000100000000000000FF"));
 
         h.ResetOutput();
         var old = Path.Combine(dir, "000000010000000000000001.partial");
         await File.WriteAllTextAsync(old, "precious wal bytes");
-        code = await new ReceiveWalCommand(h.Server, h.Output).RunAsync(true, CancellationToken.None);
+        code = await new ReceiveWal(h.Server, h.Output, signals: null).RunAsync(true, CancellationToken.None);
         Assert.Equal(0, h.ExitCode(code));
         var kept = Directory.GetFiles(h.Server.ErrorsDirectory).Single();
         Assert.Equal(
@@ -227,7 +228,7 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
         Assert.Equal(0, new FileInfo(Path.Combine(dir, current + ".partial")).Length);
 
         h.ResetOutput();
-        code = await new ReceiveWalCommand(h.Server, h.Output).RunAsync(true, CancellationToken.None);
+        code = await new ReceiveWal(h.Server, h.Output, signals: null).RunAsync(true, CancellationToken.None);
         Assert.Equal((0, "Nothing to do. Position of receive-wal is aligned.\n"), (h.ExitCode(code), h.Out));
         await DropSlot("s_reset");
     }
@@ -254,7 +255,7 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
 
         Assert.Equal(0, h.ExitCode(await running.StopWith(Posix.SIGINT)));
         var segments = Directory.GetFiles(h.Server.StreamingWalsDirectory)
-            .Select(Path.GetFileName).Where(n => WalNames.IsSegment(n!)).Order(StringComparer.Ordinal).ToList();
+            .Select(Path.GetFileName).Where(n => WalFileName.IsWalFile(n!)).Order(StringComparer.Ordinal).ToList();
         var numbers = segments.Select(n => Convert.ToInt64(n![16..], 16)).ToList();
         Assert.Contains(first, segments);
         Assert.Contains(last, segments);

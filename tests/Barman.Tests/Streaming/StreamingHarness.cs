@@ -17,8 +17,8 @@ internal sealed class StreamingHarness : IDisposable
     public StreamingHarness(PgCluster pg, string name, string slot, Func<ServerConfig, ServerConfig>? tweak = null)
     {
         Home = new TempDir("barman-streaming");
-        var global = new GlobalConfig { ConfigFile = Home.Combine("barman.conf"), BarmanHome = Home.Path, LockDirectory = Home.Path, BarmanUser = Environment.UserName };
-        var server = ServerConfig.WithDefaults(name, global) with
+        var global = TestConfig.Global(Home.Path);
+        var server = TestConfig.Server(name, global) with
         {
             Conninfo = pg.Conninfo,
             StreamingConninfo = $"host={pg.Host} port={pg.Port} user=postgres",
@@ -72,10 +72,9 @@ internal sealed class StreamingHarness : IDisposable
     public Running Start(bool reset = false)
     {
         var running = new Running();
-        var command = new ReceiveWalCommand(Server, Output, () => running.Signal)
+        var command = new ReceiveWal(Server, Output, running)
         {
-            InitialBackoff = TimeSpan.FromMilliseconds(200),
-            MaximumBackoff = TimeSpan.FromSeconds(2),
+            Backoff = new RestartBackoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2)),
         };
         running.Task = Task.Run(() => command.RunAsync(reset, running.Token));
         return running;
@@ -129,17 +128,18 @@ internal sealed class StreamingHarness : IDisposable
 
     public void Dispose() => Home.Dispose();
 
-    internal sealed class Running
+    /// <summary>A receive-wal running in-process, and the signal its cancellation simulates.</summary>
+    internal sealed class Running : ISignalSource
     {
         private readonly CancellationTokenSource _cts = new();
 
         public Task<int?> Task { get; set; } = null!;
-        public int Signal { get; private set; }
+        public int Received { get; private set; }
         public CancellationToken Token => _cts.Token;
 
         public async Task<int?> StopWith(int signal)
         {
-            Signal = signal;
+            Received = signal;
             await _cts.CancelAsync();
             return await Task.WaitAsync(TimeSpan.FromSeconds(90));
         }

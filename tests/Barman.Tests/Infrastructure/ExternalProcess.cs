@@ -1,0 +1,47 @@
+using System.Diagnostics;
+
+namespace Barman.Tests.Infrastructure;
+
+/// <summary>Runs an external program to completion, its output captured (stdin empty unless given).</summary>
+public static class ExternalProcess
+{
+    public static async Task<CliResult> RunAsync(string file, IEnumerable<string> args, string? stdin = null, TimeSpan? timeout = null,
+        IDictionary<string, string>? environment = null)
+    {
+        var psi = new ProcessStartInfo(file)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            psi.Environment[key] = value;
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(stdin ?? "");
+        process.StandardInput.Close();
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish");
+        }
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Like <see cref="RunAsync"/>, but a non-zero exit fails the test with the output.</summary>
+    public static async Task<CliResult> RunCheckedAsync(string file, params string[] args)
+    {
+        var result = await RunAsync(file, args);
+        Assert.True(result.ExitCode == 0, $"{file} {string.Join(' ', args)}: {result}");
+        return result;
+    }
+}
