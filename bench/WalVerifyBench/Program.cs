@@ -13,7 +13,7 @@ if (args.Length != 2 || !int.TryParse(args[1], out var parallelism) || paralleli
 var directory = args[0];
 var paths = Directory.EnumerateFiles(directory).Where(p => WalFileName.IsAnyXlogFile(Path.GetFileName(p)))
     .ToDictionary(p => Path.GetFileName(p), StringComparer.Ordinal);
-var source = new WalSource(paths.Keys, (name, _) => Task.FromResult<Stream>(
+var source = new WalReadSource(paths.Keys, (name, _) => Task.FromResult<Stream>(
     new FileStream(paths[name], FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1)));
 var clock = Stopwatch.StartNew();
 var result = await new WalArchiveVerifier(new WalVerifyOptions(new WalExpectations(), parallelism)).VerifyAsync(source, default);

@@ -63,5 +63,6 @@ internal static class BarmanApp
         StatusCommand.Build(runner),
         ReplicationStatusCommand.Build(runner),
         SwitchWalCommand.Build(runner),
+        VerifyWalCommand.Build(runner),
     ];
 }

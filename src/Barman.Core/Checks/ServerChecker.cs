@@ -20,6 +20,7 @@ internal sealed class ServerChecker(bool fillEmptyArchive = true, TimeProvider? 
         new DirectoriesCheck(),
         new WalAgeAndSizeCheck(clock),
         new WalContinuityCheck(),
+        new WalVerificationCheck(),
         new CompressionCheck(),
         new ConfigurationCheck(),
         new SystemIdCheck(),

@@ -35,12 +35,17 @@ internal static class DurableFile
     }
 
     /// <summary>Writes <paramref name="contents"/> atomically and durably (temp + fsync + rename + fsync dir).</summary>
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> contents)
+    /// <param name="path">the file to replace.</param>
+    /// <param name="contents">its new contents.</param>
+    /// <param name="mode">its mode whatever the umask; null: the umask decides.</param>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> contents, UnixFileMode? mode = null)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var tmp = path + ".tmp";
         using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
+            if (mode is { } wanted)
+                File.SetUnixFileMode(fs.SafeFileHandle, wanted);
             fs.Write(contents);
             fs.Flush(flushToDisk: true);
         }

@@ -37,6 +37,16 @@ internal interface IOutput
     /// <summary>show-servers with Barman's header mark (<c>Server pg (inactive):</c>); writers that ignore it fall back to the plain form.</summary>
     void ResultShowServer(string server, string? mark, IReadOnlyList<KeyValuePair<string, string>> values) => ResultShowServer(server, values);
 
+    /// <summary>
+    /// A verb's report on one server (verify-wal): the console prints <paramref name="lines"/>, the JSON writer
+    /// puts <paramref name="document"/> under the server's key.
+    /// </summary>
+    void ResultReport(string server, IReadOnlyList<string> lines, IReadOnlyDictionary<string, object?> document)
+    {
+        foreach (var line in lines)
+            Info(line);
+    }
+
     /// <summary>A view of this writer whose messages are logged under <paramref name="loggerName"/> (e.g. <c>barman.server</c>).</summary>
     IOutput ForLogger(string loggerName);
 

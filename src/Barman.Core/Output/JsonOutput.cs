@@ -107,6 +107,13 @@ internal sealed class JsonOutput : OutputWriterBase
             section[k] = Redactor.Redact(v);
     }
 
+    public override void ResultReport(string server, IReadOnlyList<string> lines, IReadOnlyDictionary<string, object?> document)
+    {
+        var section = Section(server);
+        foreach (var (key, value) in document)
+            section[key] = value;
+    }
+
     public override int Close()
     {
         _out.Write(PythonJson.Dumps(_root));

@@ -35,7 +35,12 @@ internal sealed class ArchivePlan
     public IReadOnlySet<(uint Timeline, ulong Segment)> Predecessors =>
         Timelines.Where(t => t.Predecessor is not null).Select(t => t.Predecessor!.Value).ToHashSet();
 
-    public static async Task<ArchivePlan> BuildAsync(WalSource source, WalExpectations expect, CancellationToken cancellationToken)
+    /// <param name="source">the archive.</param>
+    /// <param name="expect">what its WAL must look like.</param>
+    /// <param name="resume">where a proven earlier run ended: files of earlier timelines and earlier segments of its
+    /// timeline are left out, and what comes before the resume point is not missing.</param>
+    /// <param name="cancellationToken">cancels the reads.</param>
+    public static async Task<ArchivePlan> BuildAsync(WalReadSource source, WalExpectations expect, WalResumePoint? resume, CancellationToken cancellationToken)
     {
         var problems = new List<WalProblem>();
         var files = new Dictionary<uint, SortedDictionary<ulong, WalSegmentFile>>();
@@ -53,6 +58,8 @@ internal sealed class ArchivePlan
                         problems.Add(new WalProblem(name, null, WalProblemKind.File, $"not a valid segment name for a segment size of {expect.SegmentSize} bytes"));
                         break;
                     }
+                    if (resume is { } from && (file.Timeline < from.Timeline || file.Timeline == from.Timeline && file.SegmentNumber < from.Segment))
+                        break;
                     if (!files.TryGetValue(file.Timeline, out var byNumber))
                         files[file.Timeline] = byNumber = [];
                     if (!byNumber.TryGetValue(file.SegmentNumber, out var existing) || existing.IsPartial && !file.IsPartial)
@@ -89,7 +96,8 @@ internal sealed class ArchivePlan
                 problems.Add(new WalProblem(HistoryName(timeline), null, WalProblemKind.Missing, $"timeline {timeline} has WAL but no history file"));
             ReportGaps(own, problems);
             var endsAt = histories.Values.Where(h => h.Parent == timeline).Select(h => (ulong?)h.SwitchPoint).Max();
-            plans.Add(new TimelinePlan(timeline, history, own, endsAt, Predecessor(timeline, history, own, files, expect, problems)));
+            var resumed = resume is { } from && from.Timeline == timeline;
+            plans.Add(new TimelinePlan(timeline, history, own, endsAt, resumed ? null : Predecessor(timeline, history, own, files, expect, problems)));
         }
         foreach (var (timeline, history) in histories.Where(h => !files.ContainsKey(h.Key)).OrderBy(h => h.Key))
             ReportUncoveredSwitch(timeline, history, files, expect, problems);
@@ -200,7 +208,7 @@ internal sealed class ArchivePlan
 
     private static string HistoryName(uint timeline) => $"{timeline:X8}.history";
 
-    private static async Task<string> ReadTextAsync(WalSource source, string name, CancellationToken cancellationToken)
+    private static async Task<string> ReadTextAsync(WalReadSource source, string name, CancellationToken cancellationToken)
     {
         await using var stream = await source.Open(name, cancellationToken);
         using var reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: false));

@@ -7,7 +7,7 @@ namespace Barman.Core.Wal.Format;
 /// Walks segment files in parallel and hands their scans back in order. Memory is bounded whatever the archive:
 /// one read buffer per worker and at most <c>2 × parallelism</c> scans (small records) waiting to be stitched.
 /// </summary>
-internal sealed class SegmentScanner(WalSource source, WalExpectations expect, int parallelism, int bufferSize = SegmentScanner.DefaultBufferSize)
+internal sealed class SegmentScanner(WalReadSource source, WalExpectations expect, int parallelism, int bufferSize = SegmentScanner.DefaultBufferSize)
 {
     public const int DefaultBufferSize = 1 << 20;
 

@@ -9,10 +9,10 @@ namespace Barman.Core.Wal.Format;
 /// </summary>
 internal sealed class WalArchiveVerifier(WalVerifyOptions options)
 {
-    public async Task<WalVerification> VerifyAsync(WalSource source, CancellationToken cancellationToken)
+    public async Task<WalVerification> VerifyAsync(WalReadSource source, CancellationToken cancellationToken)
     {
         var expect = options.Expect.Validated();
-        var plan = await ArchivePlan.BuildAsync(source, expect, cancellationToken);
+        var plan = await ArchivePlan.BuildAsync(source, expect, options.ResumeAt, cancellationToken);
         var problems = new ProblemList(options.MaxProblems);
         foreach (var problem in plan.Problems)
             problems.Add(problem);

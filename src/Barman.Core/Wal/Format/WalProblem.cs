@@ -20,6 +20,9 @@ internal enum WalProblemKind
 
     /// <summary>A timeline history file that cannot be parsed, or WAL that contradicts one.</summary>
     History,
+
+    /// <summary>A file in the archive that xlog.db does not list.</summary>
+    Catalog,
 }
 
 /// <summary>

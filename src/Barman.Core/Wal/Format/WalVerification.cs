@@ -4,8 +4,14 @@ namespace Barman.Core.Wal.Format;
 /// <param name="MaxProblems">problems listed in full; the others are only counted.</param>
 internal sealed record WalVerifyOptions(WalExpectations Expect, int Parallelism, int BufferSize = SegmentScanner.DefaultBufferSize, int MaxProblems = 1000)
 {
+    /// <summary>Where to start: the end of an earlier proven run (null: the whole archive).</summary>
+    public WalResumePoint? ResumeAt { get; init; }
+
     public static WalVerifyOptions For(WalExpectations expect) => new(expect, Environment.ProcessorCount);
 }
+
+/// <summary>A segment of a timeline to start verifying from (the last file of an earlier proven run: walked again).</summary>
+internal readonly record struct WalResumePoint(uint Timeline, ulong Segment);
 
 internal enum TimelineStatus
 {

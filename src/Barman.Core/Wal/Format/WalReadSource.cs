@@ -5,4 +5,4 @@ namespace Barman.Core.Wal.Format;
 /// <c>.history</c>; anything else is ignored) and a way to read one, decompressed. The storage layer provides
 /// one for an archive; <c>LocalWalDirectory</c> for a plain directory.
 /// </summary>
-internal sealed record WalSource(IReadOnlyCollection<string> Names, Func<string, CancellationToken, Task<Stream>> Open);
+internal sealed record WalReadSource(IReadOnlyCollection<string> Names, Func<string, CancellationToken, Task<Stream>> Open);
