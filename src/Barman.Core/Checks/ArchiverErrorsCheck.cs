@@ -22,6 +22,8 @@ internal sealed class ArchiverErrorsCheck : ICheckItem
             var kind = name.EndsWith(".error", StringComparison.Ordinal) ? "not relevant"
                 : name.EndsWith(".duplicate", StringComparison.Ordinal) ? "duplicates"
                 : name.EndsWith(".unknown", StringComparison.Ordinal) ? "unknown"
+                // ours: a file archive-wal refused as not this cluster's WAL (a bad header, another system identifier, a wrong name)
+                : name.EndsWith(".corrupt", StringComparison.Ordinal) ? "corrupt"
                 // ours: WAL data receive-wal kept aside instead of deleting it (--reset, truncation)
                 : name.EndsWith(".reset", StringComparison.Ordinal) ? "kept by reset"
                 : name.EndsWith(".truncated", StringComparison.Ordinal) ? "kept by truncation"
