@@ -2,4 +2,6 @@
 # Runs the whole test suite (unit + integration against a real throwaway PostgreSQL 15).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dotnet test Barman.sln -c Release --logger "console;verbosity=normal" "$@"
+# A test that makes no progress for 5 minutes is a hang: the test host is killed (no dump) and the
+# run fails at once, naming the test (.ci/run counts it as failed), instead of waiting for CI's timeout.
+dotnet test Barman.sln -c Release --logger "console;verbosity=normal" --blame-hang-timeout 5min --blame-hang-dump-type none "$@"

@@ -200,7 +200,12 @@ barman check pg || failed=1
 step "barman status"
 barman status pg || failed=1
 step "barman replication-status: pg_receivewal as PostgreSQL sees it"
+say "Right after a burst of writes the lag (here, in status and in check's streaming lag) can show"
+say "megabytes although every segment is already in streaming/: pg_receivewal tells PostgreSQL how far"
+say "it has flushed only every 10 seconds (its --status-interval), so PostgreSQL's view lags by up to 10 s."
 barman replication-status pg || failed=1
+step "barman metrics: the same facts for Prometheus (metrics_file makes cron write them every minute)"
+barman metrics pg || failed=1
 
 step "The archive: wals/<timeline+log>/<segment>, one xlog.db line per archived file"
 (cd "$home/pg" && find wals -printf '%M %10s %p\n' | sort -k3 | sed 's/^/   /')

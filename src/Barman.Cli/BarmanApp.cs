@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Barman.Cli.Commands;
 using Barman.Core.Os;
 using Barman.Core;
@@ -23,11 +24,17 @@ internal static class BarmanApp
             console.Out.Write(VersionInfo.Banner + "\n");
             return 0;
         }
-        if (parse.Errors.Count > 0)
+        var helpOption = parse.Action is ArgparseHelpAction { ClearsParseErrors: true };
+        if (!helpOption && CommandLineErrors.Find(root, parse) is { } error)
         {
-            var verb = parse.CommandResult.Command == root ? "" : " " + parse.CommandResult.Command.Name;
-            console.Error.Write($"ERROR: {parse.Errors[0].Message} (see 'barman{verb} --help')\n");
+            console.Error.Write(error);
             return 2;
+        }
+        if (parse.CommandResult.Command == root && !helpOption)
+        {
+            // Barman without a verb prints its help.
+            console.Out.Write(ArgparseText.Help(root));
+            return 0;
         }
         var configuration = new InvocationConfiguration
         {
@@ -45,6 +52,8 @@ internal static class BarmanApp
         // Barman's -v/--version replaces System.CommandLine's own --version.
         foreach (var option in root.Options.Where(o => o is VersionOption).ToList())
             root.Options.Remove(option);
+        foreach (var help in root.Options.OfType<HelpOption>())
+            help.Action = new ArgparseHelpAction(console.Out);
         globals.AddTo(root);
         var runner = new VerbRunner(globals, console, signals);
         foreach (var command in Verbs(runner))
@@ -64,5 +73,7 @@ internal static class BarmanApp
         ReplicationStatusCommand.Build(runner),
         SwitchWalCommand.Build(runner),
         VerifyWalCommand.Build(runner),
+        MetricsCommand.Build(runner),
+        new HelpVerb(runner.Out),
     ];
 }

@@ -8,19 +8,12 @@ namespace Barman.Cli;
 internal sealed class GlobalOptionSet
 {
     public Option<bool> Version { get; } = new("--version", "-v") { Description = "show program's version number and exit" };
-    public Option<string?> Config { get; } = new("--config", "-c") { Description = "uses a configuration file (defaults: ~/.barman.toml, ~/.barman.conf, /etc/barman.toml, /etc/barman.conf, /etc/barman/barman.toml, /etc/barman/barman.conf)" };
-    public Option<string> Color { get; } = new("--color", "--colour") { Description = "whether to use colors in the output", DefaultValueFactory = _ => "auto" };
-    public Option<string?> LogLevel { get; } = new("--log-level") { Description = "override the default log level" };
+    public Option<string?> Config { get; } = new("--config", "-c") { Description = "uses a configuration file (defaults: $BARMAN_CONFIG_FILE, then ~/.barman.toml, ~/.barman.conf, /etc/barman.toml, /etc/barman.conf, /etc/barman/barman.toml, /etc/barman/barman.conf)", HelpName = "CONFIG" };
+    public Option<string> Color { get; } = new Option<string>("--color", "--colour") { Description = "whether to use colors in the output", DefaultValueFactory = _ => "auto" }.OneOf("never", "always", "auto");
+    public Option<string?> LogLevel { get; } = new Option<string?>("--log-level") { Description = "override the default log level" }.OneOf([.. LogLevels.Names]);
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "be quiet" };
     public Option<bool> Debug { get; } = new("--debug", "-d") { Description = "debug output" };
-    public Option<string> Format { get; } = new("--format", "-f") { Description = "output format", DefaultValueFactory = _ => "console" };
-
-    public GlobalOptionSet()
-    {
-        Color.AcceptOnlyFromAmong("never", "always", "auto");
-        Format.AcceptOnlyFromAmong("console", "json");
-        LogLevel.AcceptOnlyFromAmong([.. LogLevels.Names]);
-    }
+    public Option<string> Format { get; } = new Option<string>("--format", "-f") { Description = "output format", DefaultValueFactory = _ => "console" }.OneOf("console", "json");
 
     public void AddTo(RootCommand root)
     {

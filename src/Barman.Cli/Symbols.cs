@@ -34,6 +34,22 @@ internal static class Symbols
     /// <summary>An option taking one of <paramref name="choices"/>' words (argparse's <c>choices</c>), read as its value.</summary>
     public static ChoiceOption<T> Choice<T>(string name, string description, string defaultWord, params (string Word, T Value)[] choices) =>
         new(name, description, defaultWord, choices);
+
+    /// <summary>
+    /// argparse's <c>choices</c>: any other word is <c>invalid choice: 'x' (choose from 'a', 'b')</c>,
+    /// and help and usage show <c>{a,b}</c>.
+    /// </summary>
+    public static TOption OneOf<TOption>(this TOption option, params string[] words)
+        where TOption : Option
+    {
+        option.HelpName = "{" + string.Join(',', words) + "}";
+        option.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens.Where(t => !words.Contains(t.Value, StringComparer.Ordinal)))
+                result.AddError($"invalid choice: {ArgparseText.Repr(token.Value)} (choose from {string.Join(", ", words.Select(ArgparseText.Repr))})");
+        });
+        return option;
+    }
 }
 
 /// <summary>A word option whose words stand for values: help and errors list the words, the verb gets the value.</summary>
@@ -44,8 +60,7 @@ internal sealed class ChoiceOption<T>
     public ChoiceOption(string name, string description, string defaultWord, (string Word, T Value)[] choices)
     {
         _values = choices.ToDictionary(c => c.Word, c => c.Value, StringComparer.Ordinal);
-        Option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => defaultWord };
-        Option.AcceptOnlyFromAmong([.. choices.Select(c => c.Word)]);
+        Option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => defaultWord }.OneOf([.. choices.Select(c => c.Word)]);
     }
 
     public Option<string> Option { get; }

@@ -14,6 +14,9 @@ internal sealed class VerbRunner(GlobalOptionSet globals, ConsoleStreams console
     /// <summary>Which signal cancelled the run, for a verb that reacts to it (receive-wal); null when none is known.</summary>
     public ISignalSource? Signals => signals;
 
+    /// <summary>Where help goes (stdout).</summary>
+    public TextWriter Out => console.Out;
+
     /// <summary>Sets the action of <paramref name="command"/> to run <paramref name="body"/> in a session.</summary>
     /// <param name="nagios">the verb's <c>--nagios</c> flag: when set, the Nagios writer replaces the format's.</param>
     public Command Bind(Command command, Func<ParseResult, BarmanSession, CancellationToken, Task> body, Option<bool>? nagios = null) =>

@@ -13,15 +13,6 @@ public sealed class CliShellTests
     }
 
     [Fact]
-    public async Task Unknown_verb_is_a_one_line_usage_error_exit_2()
-    {
-        var r = await CliRunner.RunAsync("frobnicate");
-        Assert.Equal(2, r.ExitCode);
-        Assert.StartsWith("ERROR: ", r.Err);
-        Assert.Single(r.Err.TrimEnd('\n').Split('\n'));
-    }
-
-    [Fact]
     public async Task Missing_explicit_config_file_is_reported()
     {
         var r = await CliRunner.RunAsync("-c", "/nonexistent/barman.conf", "list-servers");

@@ -8,7 +8,17 @@ internal static class ArchiveWalCommand
     public static Command Build(VerbRunner runner)
     {
         var server = Symbols.ServerName();
-        var command = new Command("archive-wal", "Execute maintenance operations on WAL files for a given server. This command processes any incoming WAL files for the server and archives them along the catalogue.") { server };
+        var command = new Verb("archive-wal",
+            "archive the completed WAL files waiting in the server's streaming and incoming directories into its WAL archive (wals/ and xlog.db), and record the outcome for check and metrics")
+        {
+            Examples = ["barman archive-wal pg"],
+            ExitCodes =
+            [
+                new(0, "archived, nothing to do, or another archive-wal is running"),
+                new(1, "a file could not be archived (it stays queued), or an error"),
+            ],
+        };
+        command.Add(server);
         return runner.Bind(command, async (parse, session, ct) =>
         {
             if (session.GetServer(parse.GetValue(server)!) is { } config)

@@ -7,8 +7,13 @@ internal static class ListServersCommand
 {
     public static Command Build(VerbRunner runner)
     {
-        var minimal = new Option<bool>("--minimal") { Description = "machine readable output" };
-        var command = new Command("list-servers", "list available servers, with useful information") { minimal };
+        var minimal = new Option<bool>("--minimal") { Description = "machine readable output: the names only" };
+        var command = new Verb("list-servers", "list available servers, with useful information")
+        {
+            Examples = ["barman list-servers", "barman list-servers --minimal"],
+            ExitCodes = [new(0, "listed (also when no server is configured)"), new(1, "the configuration could not be read")],
+        };
+        command.Add(minimal);
         command.Aliases.Add("list-server");
         return runner.Bind(command, (parse, session, _) =>
         {

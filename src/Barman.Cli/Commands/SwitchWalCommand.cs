@@ -13,7 +13,19 @@ internal static class SwitchWalCommand
         var archive = new Option<bool>("--archive") { Description = "wait for one WAL file to be archived" };
         var archiveTimeout = Symbols.NonNegativeInteger("--archive-timeout",
             "the time, in seconds, the archiver will wait for a new WAL file to be archived before timing out", defaultValue: 30);
-        var command = new Command("switch-wal", "execute the switch-wal command on the target server") { servers, force, archive, archiveTimeout };
+        var command = new Verb("switch-wal", "close the current WAL segment on the server (pg_switch_wal); optionally wait until it is archived")
+        {
+            Examples = ["barman switch-wal pg", "barman switch-wal --force --archive --archive-timeout 60 pg"],
+            ExitCodes =
+            [
+                new(0, "switched (or nothing to switch), and archived with --archive"),
+                new(1, "not permitted, the server could not be reached, the wait timed out, or an error"),
+            ],
+        };
+        command.Add(servers);
+        command.Add(force);
+        command.Add(archive);
+        command.Add(archiveTimeout);
         command.Aliases.Add("switch-xlog");
         return runner.Bind(command, async (parse, session, token) =>
         {

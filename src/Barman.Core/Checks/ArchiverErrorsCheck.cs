@@ -1,3 +1,5 @@
+using Barman.Core.Wal;
+
 namespace Barman.Core.Checks;
 
 /// <summary><c>archiver errors</c>: the errors directory must be empty; the hint counts its entries by kind.</summary>
@@ -5,10 +7,7 @@ internal sealed class ArchiverErrorsCheck : ICheckItem
 {
     public Task RunAsync(CheckContext context, CancellationToken cancellationToken)
     {
-        var directory = context.Server.ErrorsDirectory;
-        var names = Directory.Exists(directory)
-            ? Directory.EnumerateFileSystemEntries(directory).Select(p => Path.GetFileName(p)).ToList()
-            : [];
+        var names = ErrorFileKinds.Names(context.Server.ErrorsDirectory);
         context.Result("archiver errors", names.Count == 0, Summarise(names));
         return Task.CompletedTask;
     }
@@ -19,15 +18,7 @@ internal sealed class ArchiverErrorsCheck : ICheckItem
         var counters = new List<KeyValuePair<string, int>>();
         foreach (var name in names)
         {
-            var kind = name.EndsWith(".error", StringComparison.Ordinal) ? "not relevant"
-                : name.EndsWith(".duplicate", StringComparison.Ordinal) ? "duplicates"
-                : name.EndsWith(".unknown", StringComparison.Ordinal) ? "unknown"
-                // ours: a file archive-wal refused as not this cluster's WAL (a bad header, another system identifier, a wrong name)
-                : name.EndsWith(".corrupt", StringComparison.Ordinal) ? "corrupt"
-                // ours: WAL data receive-wal kept aside instead of deleting it (--reset, truncation)
-                : name.EndsWith(".reset", StringComparison.Ordinal) ? "kept by reset"
-                : name.EndsWith(".truncated", StringComparison.Ordinal) ? "kept by truncation"
-                : "unknown failure";
+            var kind = ErrorFileKinds.Classify(name).Summary;
             var index = counters.FindIndex(c => c.Key == kind);
             if (index < 0)
                 counters.Add(new(kind, 1));

@@ -17,7 +17,8 @@ internal sealed class PostgresCheck : ICheckItem
         var pg = await context.PostgresAsync(cancellationToken);
         if (!pg.Reachable)
         {
-            context.Result("PostgreSQL", false);
+            // Barman prints no reason; the connection error (also in the log) is what the operator needs.
+            context.Result("PostgreSQL", false, pg.Error);
             return;
         }
         if (pg.Version!.Number < MinimalVersion)

@@ -25,6 +25,12 @@ internal sealed record PostgresFacts
 {
     public static readonly PostgresFacts Unreachable = new();
 
+    /// <summary>The server could not be reached or queried, and why (libpq's wording, one line).</summary>
+    public static PostgresFacts Failed(string error) => new() { Error = error };
+
+    /// <summary>Why the server could not be reached or queried; null when it was, or when no reason is known.</summary>
+    public string? Error { get; init; }
+
     public PgVersion? Version { get; init; }
     public bool IsSuperuser { get; init; }
     /// <summary>Null when the privilege query itself failed (Barman then prints no item).</summary>

@@ -24,7 +24,7 @@ internal static class PostgresProbe
         {
             cancellationToken.ThrowIfCancellationRequested();
             ConnectionFailure.Log(e);
-            return PostgresFacts.Unreachable;
+            return PostgresFacts.Failed(ConnectionFailure.DescribeOnOneLine(e, server.Conninfo));
         }
         await using (connection)
         {
@@ -36,7 +36,7 @@ internal static class PostgresProbe
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 ConnectionFailure.Log(e);
-                return PostgresFacts.Unreachable;
+                return PostgresFacts.Failed(ConnectionFailure.Describe(e));
             }
         }
     }

@@ -56,19 +56,36 @@ internal static class ReplicationStatus
             output.Error($"Unable to connect to server {server.Name}");
             return;
         }
-        foreach (var line in Format(server.Name, target, minimal, serverLsn, clients))
-            output.Info(line);
+        output.ResultReplicationStatus(server.Name, [.. Format(server.Name, target, minimal, serverLsn, clients)],
+            ReplicationStatusJson.Fields(target, minimal, serverLsn, clients));
+    }
+
+    /// <summary>What Barman calls the clients of <paramref name="target"/>.</summary>
+    public static string Title(ReplicationTarget target) => target switch
+    {
+        ReplicationTarget.HotStandby => "hot standby servers",
+        ReplicationTarget.WalStreamer => "WAL streamers",
+        _ => "streaming clients",
+    };
+
+    /// <summary>The client's type and Barman's sync stage (<c>3/3 Remote write</c>, <c>5/5 Hot standby (max)</c>...).</summary>
+    public static (string ClientType, string Stage) Stage(ReplicationClient c)
+    {
+        var write = Diff(c.WriteLsn, c.CurrentLsn);
+        var sent = Diff(c.SentLsn, c.CurrentLsn);
+        if (c.ReplayLsn is null)
+            return ("WAL streamer", write == 0 ? "3/3 Remote write" : sent == 0 ? "2/3 WAL Sent (min)" : "1/3 1-safe");
+        if (Diff(c.ReplayLsn, c.CurrentLsn) == 0)
+            return ("standby", "5/5 Hot standby (max)");
+        if (Diff(c.FlushLsn, c.CurrentLsn) == 0)
+            return ("standby", "4/5 2-safe");
+        return ("standby", write == 0 ? "3/5 Remote write" : sent == 0 ? "2/5 WAL Sent (min)" : "1/5 1-safe");
     }
 
     /// <summary>The lines Barman prints for one server.</summary>
     public static IEnumerable<string> Format(string serverName, ReplicationTarget target, bool minimal, string? serverLsn, IReadOnlyList<ReplicationClient> clients)
     {
-        var title = target switch
-        {
-            ReplicationTarget.HotStandby => "hot standby servers",
-            ReplicationTarget.WalStreamer => "WAL streamers",
-            _ => "streaming clients",
-        };
+        var title = Title(target);
         if (minimal)
         {
             var capital = char.ToUpperInvariant(title[0]) + title[1..];
@@ -108,26 +125,7 @@ internal static class ReplicationStatus
             var write = Diff(c.WriteLsn, c.CurrentLsn);
             var flush = Diff(c.FlushLsn, c.CurrentLsn);
             var replay = Diff(c.ReplayLsn, c.CurrentLsn);
-            string? stage = null;
-            string clientType;
-            int maxLevel;
-            if (c.ReplayLsn is null)
-            {
-                clientType = "WAL streamer";
-                maxLevel = 3;
-            }
-            else
-            {
-                clientType = "standby";
-                maxLevel = 5;
-                if (replay == 0)
-                    stage = "5/5 Hot standby (max)";
-                else if (flush == 0)
-                    stage = "4/5 2-safe";
-            }
-            stage ??= write == 0 ? $"3/{maxLevel} Remote write"
-                : sent == 0 ? $"2/{maxLevel} WAL Sent (min)"
-                : $"1/{maxLevel} 1-safe";
+            var (clientType, stage) = Stage(c);
             var syncState = Capitalize(c.SyncState);
             yield return c.SyncPriority > 0
                 ? $"  {i}. #{c.SyncPriority} {syncState} {clientType}"
@@ -258,12 +256,12 @@ internal static class ReplicationStatus
         return offset.Length == 2 ? text + ":00" : text;
     }
 
-    private static long? Diff(string? lsn, string? current) =>
+    internal static long? Diff(string? lsn, string? current) =>
         lsn is null || current is null ? null
             : (long)((ulong)NpgsqlLogSequenceNumber.Parse(lsn) - (ulong)NpgsqlLogSequenceNumber.Parse(current));
 
     private static string PrettyDiff(long? diff) => diff is { } d ? HumanFormat.PrettySize(d) : "None";
 
-    private static string Capitalize(string text) =>
+    internal static string Capitalize(string text) =>
         text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..].ToLowerInvariant();
 }

@@ -26,6 +26,7 @@ internal sealed class ServerChecker(bool fillEmptyArchive = true, TimeProvider? 
         new SystemIdCheck(),
         .. server.Passive ? Array.Empty<ICheckItem>() : [new StreamingArchiverCheck(), new FileArchiverCheck()],
         new ArchiverErrorsCheck(),
+        new ArchiveWalCheck(clock),
     ];
 
     public async Task CheckAsync(ServerConfig server, IOutput output, CancellationToken cancellationToken)

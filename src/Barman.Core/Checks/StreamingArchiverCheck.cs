@@ -5,11 +5,18 @@ namespace Barman.Core.Checks;
 
 /// <summary>
 /// The streaming archiver's items: <c>pg_receivexlog</c> (found), <c>pg_receivexlog compatible</c>,
-/// <c>receive-wal running</c> (a live process holds THIS server's receive-wal lock), and ours:
+/// <c>receive-wal running</c> (a live process holds THIS server's receive-wal lock; when not, the hint
+/// is receive-wal's last recorded error), and ours:
 /// <c>streaming lag</c>, informational, between the server's WAL position and what receive-wal flushed.
 /// </summary>
 internal sealed class StreamingArchiverCheck : ICheckItem
 {
+    /// <summary>The last error receive-wal recorded (a receive-wal started by cron prints nowhere); else Barman's hint.</summary>
+    private static string StoppedHint(CheckContext context) =>
+        ReceiveWalOutcomes.Read(context.Server) is { Error: { } error } last
+            ? $"last error {HumanFormat.Timedelta(last.Time - DateTimeOffset.UtcNow)}: {error}"
+            : "See the Barman log file for more details";
+
     public async Task RunAsync(CheckContext context, CancellationToken cancellationToken)
     {
         var server = context.Server;
@@ -27,7 +34,7 @@ internal sealed class StreamingArchiverCheck : ICheckItem
         if (receiver is not null)
             context.Result("receive-wal running", true);
         else
-            context.Result("receive-wal running", false, "See the Barman log file for more details");
+            context.Result("receive-wal running", false, StoppedHint(context));
 
         var pg = await context.PostgresAsync(cancellationToken);
         if (pg.Reachable && !pg.IsInRecovery)

@@ -16,4 +16,6 @@ internal sealed record GlobalConfig
     public string LogLevel { get; init; } = "";
     public string LogFormat { get; init; } = "";
     public string? ConfigurationFilesDirectory { get; init; }
+    /// <summary>Ours: where cron writes the Prometheus metrics (<c>metrics_file</c>); null: nowhere.</summary>
+    public string? MetricsFile { get; init; }
 }

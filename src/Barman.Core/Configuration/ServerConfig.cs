@@ -45,6 +45,8 @@ internal sealed record ServerConfig
     public TimeSpan? LastWalMaximumAge { get; init; }
     public int CheckTimeout { get; init; }
     public int KeepaliveInterval { get; init; }
+    /// <summary>Ours: seconds files may wait in a queue without a successful archive-wal run before check fails.</summary>
+    public int MaxArchiveWalDelay { get; init; }
     /// <summary>Ours: check fails when the slot retains more than this many bytes.</summary>
     public long? MaxSlotLag { get; init; }
     public string? PrimarySshCommand { get; init; }

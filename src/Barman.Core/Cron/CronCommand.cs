@@ -1,5 +1,6 @@
 using Barman.Core.Configuration;
 using Barman.Core.Logging;
+using Barman.Core.Metrics;
 using Barman.Core.Output;
 
 namespace Barman.Core.Cron;
@@ -7,7 +8,8 @@ namespace Barman.Core.Cron;
 /// <summary>
 /// <c>barman cron</c>: what the system's cron runs every minute. Skips inactive and disabled
 /// servers, then runs <see cref="ServerCron"/> for the others in name order; an unexpected failure
-/// on one server is reported and the next server still runs. Never waits for the children.
+/// on one server is reported and the next server still runs. Never waits for the children. Then,
+/// with <c>metrics_file</c> set, refreshes the metrics file.
 /// </summary>
 internal static class CronCommand
 {
@@ -46,6 +48,22 @@ internal static class CronCommand
                 BarmanLog.For("barman.cli").Error(e, "Unable to run cron on server '{Server:l}'", server.Name);
                 output.Exception($"Unable to run cron on server '{server.Name}', please look in the barman log file for more details.");
             }
+        }
+        if (config.Global.MetricsFile is { Length: > 0 } metricsFile)
+            await WriteMetricsAsync(config, output, metricsFile, cancellationToken);
+    }
+
+    /// <summary><c>metrics_file</c>: refreshed at every run, after the servers were handled.</summary>
+    private static async Task WriteMetricsAsync(BarmanConfig config, IOutput output, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            MetricsExport.WriteFile(path, await MetricsExport.RenderAsync(MetricsExport.DefaultServers(config), cancellationToken));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            BarmanLog.For("barman.cli").Error(e, "Cannot write the metrics file {Path:l}", path);
+            output.Error($"Cannot write the metrics file '{path}': {e.Message}");
         }
     }
 }

@@ -106,4 +106,33 @@ internal static class DurableFile
         {
         }
     }
+
+    /// <summary>
+    /// Replaces <paramref name="path"/> atomically and durably with <paramref name="contents"/>, mode
+    /// <paramref name="mode"/> whatever the umask: a temp file of its own in the same directory
+    /// (so concurrent writers never share one), fsync, rename, fsync of the directory. Readers see the
+    /// old file or the new one, never a part; the temp file is removed on failure.
+    /// </summary>
+    public static void Replace(string path, ReadOnlySpan<byte> contents, UnixFileMode mode)
+    {
+        var full = Path.GetFullPath(path);
+        var dir = Path.GetDirectoryName(full)!;
+        var tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var fs = new FileStream(tmp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode }))
+            {
+                File.SetUnixFileMode(fs.SafeFileHandle, mode);
+                fs.Write(contents);
+                fs.Flush(flushToDisk: true);
+            }
+            File.Move(tmp, full, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(tmp);
+            throw;
+        }
+        Posix.FsyncDirectory(dir);
+    }
 }

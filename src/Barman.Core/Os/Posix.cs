@@ -107,7 +107,8 @@ internal static partial class Posix
     /// </summary>
     public static Microsoft.Win32.SafeHandles.SafeFileHandle OpenForAppend(string path)
     {
-        var fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0x1B6 /* 0666, minus umask */);
+        // 0640 (minus umask) when created: the log may name servers, paths and errors, not for every user.
+        var fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0x1A0 /* 0640 */);
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();

@@ -47,6 +47,16 @@ internal interface IOutput
             Info(line);
     }
 
+    /// <summary>
+    /// One server of replication-status: the console prints <paramref name="lines"/> (Barman's layout),
+    /// the JSON writer puts <paramref name="fields"/> under the server (Barman's structured object).
+    /// </summary>
+    void ResultReplicationStatus(string server, IReadOnlyList<string> lines, IReadOnlyDictionary<string, object?> fields)
+    {
+        foreach (var line in lines)
+            Info(line);
+    }
+
     /// <summary>A view of this writer whose messages are logged under <paramref name="loggerName"/> (e.g. <c>barman.server</c>).</summary>
     IOutput ForLogger(string loggerName);
 

@@ -114,6 +114,14 @@ internal sealed class JsonOutput : OutputWriterBase
             section[key] = value;
     }
 
+    /// <summary>Barman's JSON <c>result_replication_status</c>: the structured fields, not the console lines.</summary>
+    public override void ResultReplicationStatus(string server, IReadOnlyList<string> lines, IReadOnlyDictionary<string, object?> fields)
+    {
+        var section = Section(server);
+        foreach (var (key, value) in fields)
+            section[key] = value is string text ? Redactor.Redact(text) : value;
+    }
+
     public override int Close()
     {
         _out.Write(PythonJson.Dumps(_root));

@@ -81,6 +81,12 @@ internal abstract class OutputWriterBase : IOutput
             Info(line, log: false);
     }
 
+    public virtual void ResultReplicationStatus(string server, IReadOnlyList<string> lines, IReadOnlyDictionary<string, object?> fields)
+    {
+        foreach (var line in lines)
+            Info(line);
+    }
+
     public abstract IOutput ForLogger(string loggerName);
 
     public virtual int Close() => ErrorOccurred ? ErrorExitCode : 0;

@@ -61,6 +61,10 @@ internal static class ConnectionFailure
         };
     }
 
+    /// <summary><see cref="DescribeLikeLibpq"/> on one line, for a check hint or a recorded error.</summary>
+    public static string DescribeOnOneLine(Exception error, string conninfo) =>
+        DescribeLikeLibpq(error, conninfo).Replace("\n\t", " ", StringComparison.Ordinal).ReplaceLineEndings(" ");
+
     private static string SocketText(SocketException e) => e.SocketErrorCode switch
     {
         SocketError.ConnectionRefused => "Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?",

@@ -10,7 +10,8 @@ namespace Barman.Core.Streaming;
 /// <param name="Streamed">Whether it said it started streaming.</param>
 /// <param name="Signalled">Whether receive-wal was signalled and stopped it.</param>
 /// <param name="Duration">How long it ran.</param>
-internal sealed record PgReceiveWalExit(int ExitCode, bool Streamed, bool Signalled, TimeSpan Duration)
+/// <param name="LastError">Its last <c>error:</c> line (e.g. <c>pg_receivewal: error: could not connect to server: …</c>), if any.</param>
+internal sealed record PgReceiveWalExit(int ExitCode, bool Streamed, bool Signalled, TimeSpan Duration, string? LastError = null)
 {
     /// <summary>Barman's message for a failed run.</summary>
     public string FailureMessage => ExitCode > 128
@@ -32,19 +33,28 @@ internal sealed class PgReceiveWalRun(ServerConfig server, IOutput output, ISign
     /// <summary>What pg_receivewal prints once it streams.</summary>
     private const string StreamingStarted = "starting log streaming at";
 
+    /// <summary>How pg_receivewal marks an error line (<c>pg_receivewal: error: …</c>).</summary>
+    private const string ErrorMark = "error: ";
+
     public async Task<PgReceiveWalExit> RunAsync(IReadOnlyList<string> argv, CancellationToken cancellationToken)
     {
         BarmanLog.For("barman.wal_archiver").Information("Activating WAL archiving through streaming protocol");
         var lines = output.ForLogger("barman.command_wrappers");
         var streamed = false;
+        string? lastError = null;
         var prefix = server.Name + ": ";
         PgReceiveWalProcess process;
         try
         {
             process = await PgReceiveWalProcess.StartAsync(argv, string.IsNullOrEmpty(server.PathPrefix) ? null : server.SearchPath, line =>
             {
-                if (line.Contains(StreamingStarted, StringComparison.Ordinal))
+                if (line.Contains(StreamingStarted, StringComparison.Ordinal) && !Volatile.Read(ref streamed))
+                {
                     Volatile.Write(ref streamed, true);
+                    ReceiveWalOutcomes.Record(server, null);
+                }
+                if (line.Contains(ErrorMark, StringComparison.Ordinal))
+                    Volatile.Write(ref lastError, line);
                 lines.Info(prefix + line);
             });
         }
@@ -58,13 +68,13 @@ internal sealed class PgReceiveWalRun(ServerConfig server, IOutput output, ISign
         try
         {
             var code = await process.Exited.WaitAsync(cancellationToken);
-            return new PgReceiveWalExit(code, Volatile.Read(ref streamed), false, DateTime.UtcNow - started);
+            return new PgReceiveWalExit(code, Volatile.Read(ref streamed), false, DateTime.UtcNow - started, Volatile.Read(ref lastError));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             process.Signal((signals?.Received ?? 0) == Posix.SIGTERM ? Posix.SIGTERM : Posix.SIGINT);
             var code = await process.WaitAsync(StopGrace);
-            return new PgReceiveWalExit(code, Volatile.Read(ref streamed), true, DateTime.UtcNow - started);
+            return new PgReceiveWalExit(code, Volatile.Read(ref streamed), true, DateTime.UtcNow - started, Volatile.Read(ref lastError));
         }
     }
 }

@@ -79,6 +79,7 @@ internal sealed class ReceiveWal
             }
             catch (ArchiverFailure failure)
             {
+                ReceiveWalOutcomes.Record(_server, failure.Recorded);
                 _output.Error(failure.Display);
                 return null;
             }

@@ -16,14 +16,20 @@ internal static class ReceiveWalFailures
     {
         if (cause is not null)
             ConnectionFailure.Log(cause);
-        return new ArchiverFailure($"failed opening the PostgreSQL streaming connection for server {server.Name}", cause is not null && IsTransient(cause));
+        return new ArchiverFailure($"failed opening the PostgreSQL streaming connection for server {server.Name}", cause is not null && IsTransient(cause))
+        {
+            Detail = cause is null ? null : ConnectionFailure.DescribeOnOneLine(cause, server.StreamingConninfo ?? ""),
+        };
     }
 
     /// <summary>The normal (SQL) connection could not be opened.</summary>
     public static ArchiverFailure PostgresConnection(ServerConfig server, Exception cause)
     {
         ConnectionFailure.Log(cause);
-        return new ArchiverFailure($"failed opening the PostgreSQL connection for server {server.Name}", IsTransient(cause));
+        return new ArchiverFailure($"failed opening the PostgreSQL connection for server {server.Name}", IsTransient(cause))
+        {
+            Detail = ConnectionFailure.DescribeOnOneLine(cause, server.Conninfo ?? ""),
+        };
     }
 
     /// <summary>A query on the normal connection failed.</summary>

@@ -31,6 +31,7 @@ internal sealed class ReceiveWalSupervisor(ServerConfig server, IOutput output, 
             }
             catch (ArchiverFailure failure) when (restarting && failure.Transient)
             {
+                ReceiveWalOutcomes.Record(server, failure.Recorded);
                 output.Warning($"{failure.Display} (restarting receive-wal for server {server.Name} in {pause.TotalSeconds:0.#} s)");
                 await Task.Delay(pause, cancellationToken);
                 pause = backoff.Next(pause);
@@ -45,7 +46,8 @@ internal sealed class ReceiveWalSupervisor(ServerConfig server, IOutput output, 
             if (run.ExitCode == 0)
                 return;
             if (!MayRestart(server.StreamingArchiverRestart, run.Streamed, restarting))
-                throw new ArchiverFailure(run.FailureMessage);
+                throw new ArchiverFailure(run.FailureMessage) { Detail = run.LastError };
+            ReceiveWalOutcomes.Record(server, run.LastError is null ? run.FailureMessage : $"{run.FailureMessage} ({run.LastError})");
             pause = backoff.AfterRun(pause, run.Duration);
             output.Warning($"{run.FailureMessage}: restarting pg_receivewal for server {server.Name} in {pause.TotalSeconds:0.#} s");
             await Task.Delay(pause, cancellationToken);

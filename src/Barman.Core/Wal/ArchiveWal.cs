@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Barman.Core.Configuration;
 using Barman.Core.Hooks;
 using Barman.Core.Logging;
@@ -17,11 +18,15 @@ internal static class ArchiveWal
     /// <summary>
     /// One archiving pass. Returns false if an error was reported (the exit code follows the output's
     /// error flag). "Another archive-wal process is already running" is info and returns true, as in Barman.
+    /// Every pass that ran (or could not take its lock) records its outcome (<see cref="ArchiveRunOutcomes"/>).
     /// </summary>
     /// <param name="hookRetry">how retry hook scripts are retried (Barman's timings by default)</param>
     public static async Task<bool> RunAsync(ServerConfig server, IOutput output, bool verbose, CancellationToken cancellationToken, HookRetryPolicy? hookRetry = null)
     {
         output.Debug($"Starting archive-wal for server {server.Name}");
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var capture = new ErrorCapture(output);
         var lockPath = WalLayout.ArchiveWalLockPath(server);
         LockFile? held;
         try
@@ -31,7 +36,8 @@ internal static class ArchiveWal
         }
         catch (UnauthorizedAccessException)
         {
-            output.Error($"Permission denied, unable to access '{lockPath}'");
+            capture.Error($"Permission denied, unable to access '{lockPath}'");
+            Record(server, started, clock, false, 0, capture);
             return false;
         }
         if (held is null)
@@ -41,30 +47,60 @@ internal static class ArchiveWal
         }
         using (held)
         {
+            var pass = new Pass();
+            bool ok;
             try
             {
-                var storage = ArchiveStorage.For(server);
-                await ArchiveRecovery.RecoverAsync(server, storage, cancellationToken, hookRetry);
-                foreach (var kind in Archivers(server))
-                {
-                    if (!await new WalArchiver(server, output, kind, hookRetry: hookRetry, storage: storage).ArchiveAsync(verbose, cancellationToken))
-                        return false;
-                }
+                ok = await RunLockedAsync(server, capture, verbose, pass, hookRetry, cancellationToken);
             }
-            catch (ArgumentException e) when (e.ParamName == "name")
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                output.Error(e.Message.Split(" (Parameter", 2)[0]);
-                return false;
+                // Unexpected: the CLI reports it as an EXCEPTION; monitoring must still see a failed run.
+                Record(server, started, clock, false, pass.Archived, capture, e.Message);
+                throw;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            Record(server, started, clock, ok, pass.Archived, capture);
+            return ok;
+        }
+    }
+
+    /// <summary>What the archivers of one pass archived.</summary>
+    private sealed class Pass
+    {
+        public int Archived;
+    }
+
+    private static async Task<bool> RunLockedAsync(ServerConfig server, IOutput output, bool verbose, Pass pass, HookRetryPolicy? hookRetry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var storage = ArchiveStorage.For(server);
+            await ArchiveRecovery.RecoverAsync(server, storage, cancellationToken, hookRetry);
+            foreach (var kind in Archivers(server))
             {
-                BarmanLog.For("barman.wal_archiver").Error(e, "archive-wal failed for server {Server:l}", server.Name);
-                output.Error($"archive-wal failed for server '{server.Name}': {FileErrors.Describe(e)}");
-                return false;
+                var archiver = new WalArchiver(server, output, kind, hookRetry: hookRetry, storage: storage);
+                var ok = await archiver.ArchiveAsync(verbose, cancellationToken);
+                pass.Archived += archiver.Archived;
+                if (!ok)
+                    return false;
             }
+        }
+        catch (ArgumentException e) when (e.ParamName == "name")
+        {
+            output.Error(e.Message.Split(" (Parameter", 2)[0]);
+            return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            BarmanLog.For("barman.wal_archiver").Error(e, "archive-wal failed for server {Server:l}", server.Name);
+            output.Error($"archive-wal failed for server '{server.Name}': {FileErrors.Describe(e)}");
+            return false;
         }
         return true;
     }
+
+    private static void Record(ServerConfig server, DateTimeOffset started, Stopwatch clock, bool ok, int archived, ErrorCapture capture, string? error = null) =>
+        ArchiveRunOutcomes.Record(server, new ArchiveRunOutcome(started, clock.Elapsed, ok, archived, ok ? null : capture.FirstError ?? error ?? "archive-wal failed"));
 
     /// <summary>The archivers of a server in Barman's order: streaming first, then file archival. None on a passive node.</summary>
     public static IReadOnlyList<WalSourceKind> Archivers(ServerConfig server)

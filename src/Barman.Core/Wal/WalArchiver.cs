@@ -46,6 +46,9 @@ internal sealed class WalArchiver
         _commit = new ArchiveCommit(server, output, _storage, kind, _errors, _hooks is { HasPostHooks: true }, _log);
     }
 
+    /// <summary>Files this archiver committed to the archive (and xlog.db) so far.</summary>
+    public int Archived { get; private set; }
+
     /// <summary>Barman's archiver name as printed: <c>streaming</c> or <c>file archival</c>.</summary>
     public string Name => _kind.ArchiverName();
 
@@ -119,6 +122,7 @@ internal sealed class WalArchiver
         await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken }, _preparation.PrepareAsync);
 
         var commit = await _commit.CommitAsync(items, progress, prepared: compressing, cancellationToken);
+        Archived += commit.Archived.Count;
         if (_hooks is not null)
             await ChunkPostHooks.RunAsync(_hooks, items, commit, cancellationToken);
         _commit.Complete(commit);

@@ -15,7 +15,7 @@ public sealed partial class LayeringTests
     internal static readonly string[] Layers =
     [
         "Text", "Os", "Compression", "Logging", "Configuration", "Output", "Listing", "Postgres",
-        "Hooks", "Storage", "Wal", "Streaming", "Checks", "Cron", "ROOT",
+        "Hooks", "Storage", "Wal", "Streaming", "Checks", "Metrics", "Cron", "ROOT",
     ];
 
     [Fact]

@@ -138,7 +138,7 @@ internal sealed class ArchiveHarness : IDisposable
         using var stdout = new StringWriter { NewLine = "\n" };
         using var stderr = new StringWriter { NewLine = "\n" };
         var output = new ConsoleOutput(stdout, stderr, new OutputOptions());
-        await Core.Wal.ArchiveWal.RunAsync(Server, output, verbose, cancellationToken, hookRetry);
+        await Bounded.RunAsync(ct => Core.Wal.ArchiveWal.RunAsync(Server, output, verbose, ct, hookRetry), "archive-wal", cancellationToken: cancellationToken);
         return new CliResult(output.Close(), stdout.ToString(), stderr.ToString());
     }
 
@@ -190,9 +190,9 @@ internal sealed class ArchiveHarness : IDisposable
         using var ms = new MemoryStream();
         var copy = p.StandardOutput.BaseStream.CopyToAsync(ms);
         var err = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        await copy;
-        return (p.ExitCode, ms.ToArray(), await err);
+        await p.ExitWithinAsync();
+        await copy.Within(file + "'s stdout");
+        return (p.ExitCode, ms.ToArray(), await err.Within(file + "'s stderr"));
     }
 
     public void Dispose() => Dir.Dispose();

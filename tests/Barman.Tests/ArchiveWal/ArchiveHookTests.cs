@@ -3,6 +3,7 @@ using Barman.Core.Hooks;
 using Barman.Core.Os;
 using Barman.Core.Text;
 using Barman.Core.Wal;
+using Barman.Tests.Infrastructure;
 using static Barman.Tests.ArchiveWal.ArchiveHarness;
 
 namespace Barman.Tests.ArchiveWal;
@@ -186,7 +187,7 @@ public sealed class ArchiveHookTests
         var output = new Barman.Core.Output.ConsoleOutput(TextWriter.Null, TextWriter.Null, new Barman.Core.Output.OutputOptions());
 
         Assert.True(await new WalArchiver(h.Server, output, WalSourceKind.Streaming, parallelism: 2, hookRetry: HookRecorder.Fast)
-            .ArchiveAsync(verbose: true, CancellationToken.None));
+            .ArchiveAsync(verbose: true, Bounded.Token()));
 
         string[] Hooks(params int[] segments) =>
             [.. segments.SelectMany(n => new[] { "pre:" + Seg(1, (ulong)n), "preretry:" + Seg(1, (ulong)n) }),
@@ -323,7 +324,7 @@ public sealed class ArchiveHookTests
         var run = h.RunAsync(hookRetry: slow, cancellationToken: cts.Token);
         await hooks.WaitForCallAsync("postretry");
         // check and status read xlog.db under its lock: a post hook that keeps retrying must not block them.
-        var entries = await XlogDb.ReadEntriesAsync(h.Server, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        var entries = await XlogDb.ReadEntriesAsync(h.Server, Bounded.Token()).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal([Seg(1, 1)], entries.Select(e => e.Name));
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run).WaitAsync(TimeSpan.FromSeconds(10));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Barman.Core.Wal;
+using Barman.Tests.Infrastructure;
 using static Barman.Tests.ArchiveWal.ArchiveHarness;
 
 namespace Barman.Tests.ArchiveWal;
@@ -45,10 +46,17 @@ public sealed class ArchiverErrorTests
         Assert.Single(h.XlogdbLines());
     }
 
-    [Fact]
-    public async Task Failed_xlogdb_append_puts_the_sources_back()
+    /// <summary>
+    /// With compression the archived files are copies: the rollback removes them, and the sources must
+    /// still be there — deleted only once xlog.db lists their copies.
+    /// </summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("gzip")]
+    [InlineData("zstd")]
+    public async Task Failed_xlogdb_append_puts_the_sources_back(string? compression)
     {
-        using var h = new ArchiveHarness();
+        using var h = new ArchiveHarness(s => s with { Compression = compression });
         var contents = Enumerable.Range(1, 3).Select(i => Content(i)).ToArray();
         h.Put(h.Streaming, Seg(1, 1), contents[0]);
         h.Put(h.Streaming, Seg(1, 2), contents[1]);
@@ -69,12 +77,17 @@ public sealed class ArchiverErrorTests
         }
         Assert.Equal(before, await File.ReadAllBytesAsync(h.Server.XlogdbFile));
         Assert.Equal([Seg(1, 2), Seg(1, 3), Seg(1, 4) + ".partial"], h.Names(h.Streaming));
+        Assert.Equal(contents[1], await File.ReadAllBytesAsync(Path.Combine(h.Streaming, Seg(1, 2))));
+        Assert.Equal(contents[2], await File.ReadAllBytesAsync(Path.Combine(h.Streaming, Seg(1, 3))));
         Assert.False(File.Exists(h.ArchivePath(Seg(1, 2))));
+        Assert.False(File.Exists(h.ArchivePath(Seg(1, 3))));
+        Assert.Empty(Directory.GetFiles(h.Server.WalsDirectory, "*.tmp", SearchOption.AllDirectories));
         Assert.False(File.Exists(WalLayout.JournalPath(h.Server)));
 
         var again = await h.RunAsync();
         Assert.Equal(0, again.ExitCode);
         Assert.Equal([Seg(1, 1), Seg(1, 2), Seg(1, 3)], h.XlogdbNames());
+        Assert.Equal(contents[1], h.ArchivedContent(Seg(1, 2)));
         Assert.Equal(contents[2], h.ArchivedContent(Seg(1, 3)));
     }
 
@@ -189,6 +202,6 @@ internal sealed class Tmpfs : IDisposable
     public void Dispose()
     {
         using var p = Process.Start("umount", ["-l", _path]);
-        p.WaitForExit();
+        p.WaitForExit(Bounded.Default);
     }
 }

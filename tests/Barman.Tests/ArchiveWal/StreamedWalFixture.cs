@@ -46,13 +46,13 @@ public sealed class StreamedWalFixture : PgCluster, IAsyncLifetime
         while (!closed.All(n => File.Exists(Path.Combine(Captured, n))) || Directory.GetFiles(Captured, "*.partial").Length == 0)
         {
             if (DateTime.UtcNow > deadline || receiver.HasExited)
-                throw new InvalidOperationException($"pg_receivewal did not stream {string.Join(", ", closed)}: {(receiver.HasExited ? await stderr : "timeout")}");
+                throw new InvalidOperationException($"pg_receivewal did not stream {string.Join(", ", closed)}: {(receiver.HasExited ? await stderr.Within("pg_receivewal's stderr") : "timeout")}");
             await Task.Delay(50);
         }
         Posix.Kill(receiver.Id, Posix.SIGINT);
-        await receiver.WaitForExitAsync();
+        await receiver.ExitWithinAsync();
         if (receiver.ExitCode != 0)
-            throw new InvalidOperationException($"pg_receivewal exited {receiver.ExitCode}: {await stderr}");
+            throw new InvalidOperationException($"pg_receivewal exited {receiver.ExitCode}: {await stderr.Within("pg_receivewal's stderr")}");
         var names = Directory.GetFiles(Captured).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         Segments = [.. names.Where(n => n!.Length == 24)!];
         Partial = names.Single(n => n!.EndsWith(".partial", StringComparison.Ordinal))!;

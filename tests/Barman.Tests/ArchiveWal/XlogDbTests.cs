@@ -41,11 +41,11 @@ public sealed class XlogDbTests
         var global = TestConfig.Global(dir.Path);
         var server = TestConfig.Server("pg", global) with { XlogdbDirectory = dir.Combine("xdb") };
         Assert.Equal(dir.Combine("xdb", "pg-xlog.db"), server.XlogdbFile);
-        Assert.Empty(await XlogDb.ReadEntriesAsync(server, CancellationToken.None));
+        Assert.Empty(await XlogDb.ReadEntriesAsync(server, Bounded.Token()));
         dir.Write("xdb/pg-xlog.db", "000000010000000000000001\t100\t1.0\tNone\ngarbage\n00000002.history\t41\t2.5\n000000010000000000000002\t23\t3.0\tgzip\tNone\n");
-        var entries = await XlogDb.ReadEntriesAsync(server, CancellationToken.None);
+        var entries = await XlogDb.ReadEntriesAsync(server, Bounded.Token());
         Assert.Equal(["000000010000000000000001", "00000002.history", "000000010000000000000002"], entries.Select(e => e.Name));
-        Assert.Equal(164, await XlogDb.TotalSizeAsync(server, CancellationToken.None));
+        Assert.Equal(164, await XlogDb.TotalSizeAsync(server, Bounded.Token()));
         Assert.True(File.Exists(dir.Combine(".pg-xlogdb.lock")));
     }
 
@@ -56,7 +56,7 @@ public sealed class XlogDbTests
         var global = TestConfig.Global(dir.Path);
         var server = TestConfig.Server("pg", global);
         dir.Write("pg/wals/xlog.db", "000000010000000000000001\t100\t1.0\tNone\n0000000100");
-        using (var db = await XlogDb.LockAsync(server, CancellationToken.None))
+        using (var db = await XlogDb.LockAsync(server, Bounded.Token()))
             db.Append([new XlogDbEntry("000000010000000000000002", 5, 2.0, null)]);
         Assert.Equal("000000010000000000000001\t100\t1.0\tNone\n0000000100\n000000010000000000000002\t5\t2.0\tNone\n", File.ReadAllText(server.XlogdbFile));
     }

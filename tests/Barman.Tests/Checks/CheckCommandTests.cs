@@ -29,7 +29,8 @@ public sealed class CheckCommandTests(PgCluster cluster) : IClassFixture<PgClust
             "\tpg_receivexlog compatible: OK",
             "\treceive-wal running: FAILED (See the Barman log file for more details)",
             "\tstreaming lag: OK (no WAL streamer connected)",
-            "\tarchiver errors: OK"), result.Out);
+            "\tarchiver errors: OK",
+            "\tarchive-wal: OK (0 WAL files archived by the last run)"), result.Out);
         Assert.Equal("", result.Err);
         Assert.Equal(1, result.ExitCode);
         Assert.True(Directory.Exists(h.Errors));
@@ -50,6 +51,7 @@ public sealed class CheckCommandTests(PgCluster cluster) : IClassFixture<PgClust
         var json = await h.RunAsync("-f", "json", "check", "pg");
         Assert.Equal(
             "{\"pg\": {"
+            + "\"archive_wal\": {\"hint\": \"0 WAL files archived by the last run\", \"status\": \"OK\"}, "
             + "\"archiver_errors\": {\"hint\": \"\", \"status\": \"OK\"}, "
             + "\"compression_settings\": {\"hint\": \"\", \"status\": \"OK\"}, "
             + "\"directories\": {\"hint\": \"\", \"status\": \"OK\"}, "

@@ -102,4 +102,50 @@ public sealed class CheckFormatTests
         var none = string.Join("\n", ReplicationStatus.Format("pg", ReplicationTarget.HotStandby, false, "0/3000060", []));
         Assert.Equal("Status of hot standby servers for server 'pg':\n  Current LSN on master: 0/3000060\n  No hot standby servers attached", none);
     }
+
+    [Fact]
+    public void Replication_status_json_is_barmans_structured_object()
+    {
+        var client = new ReplicationClient
+        {
+            Pid = 10056,
+            UserName = "streaming_barman",
+            ApplicationName = "barman_receive_wal",
+            ClientAddr = "127.0.0.1",
+            ClientPort = 41432,
+            BackendStart = ReplicationStatus.PythonTimestamp("2026-11-24 05:33:08.155963+00"),
+            State = "streaming",
+            SentLsn = "0/F000000",
+            WriteLsn = "0/D000000",
+            FlushLsn = "0/D000000",
+            SyncState = "async",
+            SlotName = "barman",
+            CurrentLsn = "0/F000000",
+        };
+        static string Json(ReplicationTarget target, bool minimal, IReadOnlyList<ReplicationClient> clients)
+        {
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            var output = new Barman.Core.Output.JsonOutput(stdout, stderr, new Barman.Core.Output.OutputOptions());
+            output.ResultReplicationStatus("pg", [.. ReplicationStatus.Format("pg", target, minimal, "0/F000000", clients)],
+                ReplicationStatusJson.Fields(target, minimal, "0/F000000", clients));
+            output.Close();
+            return stdout.ToString();
+        }
+
+        Assert.Equal(
+            "{\"pg\": {\"server_lsn\": \"0/F000000\", \"streaming_clients\": [{\"application_name\": \"barman_receive_wal\", \"communication\": \"TCP/IP\", "
+            + "\"current_state\": \"streaming\", \"current_sync_state\": \"async\", \"flush_lsn\": \"0/D000000\", \"flush_lsn_diff\": \"-32.0 MiB\", "
+            + "\"flush_lsn_diff_bytes\": -33554432, \"host\": null, \"ip_address\": \"127.0.0.1\", \"name\": \"Async WAL streamer\", \"port\": 41432, "
+            + "\"replication_slot\": \"barman\", \"sent_lsn\": \"0/F000000\", \"sent_lsn_diff\": \"0 B\", \"sent_lsn_diff_bytes\": 0, "
+            + "\"started_at\": \"2026-11-24 05:33:08.155963+00:00\", \"sync_stage\": \"2/3 WAL Sent (min)\", \"user_name\": \"streaming_barman\", "
+            + "\"wal_sender_pid\": 10056, \"write_lsn\": \"0/D000000\", \"write_lsn_diff\": \"-32.0 MiB\", \"write_lsn_diff_bytes\": -33554432}]}}",
+            Json(ReplicationTarget.All, false, [client]));
+        Assert.Equal(
+            "{\"pg\": {\"server_lsn\": \"0/F000000\", \"wal_streamers\": [{\"application_name\": \"barman_receive_wal\", \"client_addr\": \"127.0.0.1\", "
+            + "\"sent_lsn\": \"0/F000000\", \"sync_priority\": 0, \"user_name\": \"streaming_barman\", \"write_lsn\": \"0/D000000\"}]}}",
+            Json(ReplicationTarget.WalStreamer, true, [client]));
+        Assert.Equal("{\"pg\": {\"hot_standby_servers\": [], \"server_lsn\": \"0/F000000\", \"standby_info\": \"No hot standby servers attached\"}}",
+            Json(ReplicationTarget.HotStandby, false, []));
+    }
 }

@@ -116,7 +116,7 @@ public sealed class CheckHarness : IAsyncDisposable
         {
             if (!process.HasExited)
                 Posix.Kill(process.Id, Posix.SIGINT);
-            await process.WaitForExitAsync();
+            await process.ExitWithinAsync();
             process.Dispose();
         }
         _receivers.Clear();

@@ -13,10 +13,10 @@ public sealed class CheckPostgresStoppedTests(PgCluster cluster) : IClassFixture
         try
         {
             var check = await h.RunAsync("check", "pg");
-            Assert.Equal("""
+            Assert.Equal($"""
                 Server pg:
                 	WAL archive: FAILED (please make sure WAL shipping is setup)
-                	PostgreSQL: FAILED
+                	PostgreSQL: FAILED (connection to server at "127.0.0.1", port {cluster.Port} failed: Connection refused Is the server running on that host and accepting TCP/IP connections?)
                 	directories: OK
                 	wal maximum age: OK (no last_wal_maximum_age provided)
                 	wal size: OK (0 B)
@@ -26,6 +26,7 @@ public sealed class CheckPostgresStoppedTests(PgCluster cluster) : IClassFixture
                 	pg_receivexlog compatible: FAILED (PostgreSQL version: None, pg_receivexlog version: 15.18)
                 	receive-wal running: FAILED (See the Barman log file for more details)
                 	archiver errors: OK
+                	archive-wal: OK (0 WAL files archived by the last run)
 
                 """.Replace("\r", "", StringComparison.Ordinal), check.Out);
             Assert.Equal(1, check.ExitCode);

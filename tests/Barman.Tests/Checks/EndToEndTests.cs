@@ -31,7 +31,7 @@ public sealed class EndToEndTests(PgCluster cluster) : IClassFixture<PgCluster>
             }, CancellationToken.None);
             var switched = await CliRunner.RunProcessAsync(Args("switch-wal", "--archive", "pg"));
             await stop.CancelAsync();
-            await writer;
+            await writer.Within("the WAL writer");
             Assert.Matches(@"^The WAL file [0-9A-F]{24} has been closed on server 'pg'\nWaiting for the WAL file [0-9A-F]{24} from server 'pg' \(max: 30 seconds\)\n", switched.Out);
             Assert.Equal(0, switched.ExitCode);
 

@@ -49,7 +49,7 @@ public sealed class SwitchWalAndStatusTests(PgCluster cluster) : IClassFixture<P
         var writer = WriteWalUntil(stop.Token);
         var result = await h.RunAsync("switch-wal", "--archive", "--archive-timeout", "60", "pg");
         await stop.CancelAsync();
-        await writer;
+        await writer.Within("the WAL writer");
         var closed = Regex.Match(result.Out, "^The WAL file ([0-9A-F]{24}) has been closed on server 'pg'\n").Groups[1].Value;
         Assert.NotEmpty(closed);
         Assert.StartsWith($"The WAL file {closed} has been closed on server 'pg'\nWaiting for the WAL file {closed} from server 'pg' (max: 60 seconds)\nProcessing xlog segments from streaming for pg\n\t", result.Out);
@@ -163,6 +163,11 @@ public sealed class SwitchWalAndStatusTests(PgCluster cluster) : IClassFixture<P
         var minimal = await h.RunAsync("replication-status", "--minimal", "--target", "wal-streamer", "pg");
         Assert.Matches(@"^WAL streamers for master 'pg' \(LSN @ [0-9A-F]+/[0-9A-F]+\):\n(  \d+\. W\) postgres@127\.0\.0\.1 S:[0-9A-F/]+ W:[0-9A-F/]+ P:0 AN:\w+\n)+$", minimal.Out);
 
+        var json = await h.RunAsync("-f", "json", "replication-status", "pg");
+        Assert.Matches(@"^\{""pg"": \{""server_lsn"": ""[0-9A-F]+/[0-9A-F]+"", ""streaming_clients"": \[\{", json.Out);
+        Assert.Contains("\"application_name\": \"barman_receive_wal\"", json.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("_INFO", json.Out, StringComparison.Ordinal);
+
         var standbys = await h.RunAsync("replication-status", "--target", "hot-standby", "pg");
         Assert.Matches(@"^Status of hot standby servers for server 'pg':\n  Current LSN on master: [0-9A-F]+/[0-9A-F]+\n  No hot standby servers attached\n$", standbys.Out);
     }
@@ -179,7 +184,7 @@ public sealed class SwitchWalAndStatusTests(PgCluster cluster) : IClassFixture<P
         await cluster.GenerateWalAndSwitchAsync();
         var result = await h.RunAsync("check", "pg");
         await stop.CancelAsync();
-        await writer;
+        await writer.Within("the WAL writer");
         Assert.DoesNotContain("WAL archive", result.Out);
         Assert.True(new FileInfo(Path.Combine(h.Wals, "xlog.db")).Length > 0);
         Assert.Contains("\twal continuity: OK\n", result.Out);

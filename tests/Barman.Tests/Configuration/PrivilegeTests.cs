@@ -36,9 +36,8 @@ public sealed class PrivilegeTests
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(cts.Token);
-        return new CliResult(process.ExitCode, await stdout, await stderr);
+        await process.ExitWithinAsync(TimeSpan.FromSeconds(60));
+        return new CliResult(process.ExitCode, await stdout.Within("stdout"), await stderr.Within("stderr"));
     }
 
     [Fact]

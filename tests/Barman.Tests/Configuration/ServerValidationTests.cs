@@ -54,6 +54,49 @@ public sealed class ServerValidationTests
         Assert.Empty(explicitStrategy.Warnings);
     }
 
+    /// <summary>
+    /// The backup executor's default strategy, as Barman 3.4's show-servers prints it (recorded from
+    /// Debian's barman 3.4.0 with this configuration): postgres forces concurrent_backup, rsync and
+    /// local-rsync add it with a warning, a passive node and a server without ssh_command keep none.
+    /// </summary>
+    [Theory]
+    [InlineData(Ini)]
+    [InlineData(Toml)]
+    public void Backup_options_get_the_executors_default_strategy(string format)
+    {
+        (string, string, string)[] Section(string name, params (string Key, string Value)[] keys) =>
+            [(name, "conninfo", "host=x"), .. keys.Select(k => (name, k.Key, k.Value))];
+        var config = Load(format,
+        [
+            .. Section("pgs", ("streaming_conninfo", "host=x"), ("backup_method", "postgres"), ("streaming_archiver", "on"), ("slot_name", "b")),
+            .. Section("pgx", ("streaming_conninfo", "host=x"), ("backup_method", "postgres"), ("backup_options", "exclusive_backup"),
+                ("streaming_archiver", "on"), ("slot_name", "b")),
+            .. Section("rs", ("ssh_command", "ssh x"), ("archiver", "on")),
+            .. Section("rsx", ("ssh_command", "ssh x"), ("archiver", "on"), ("backup_options", "exclusive_backup,external_configuration")),
+            .. Section("rsnossh", ("archiver", "on")),
+            .. Section("lr", ("backup_method", "local-rsync"), ("archiver", "on")),
+            .. Section("snap", ("backup_method", "snapshot"), ("archiver", "on")),
+            ("pas", "primary_ssh_command", "ssh x"),
+        ]);
+        string Shown(string name) => Barman.Core.Listing.ServerShow.Values(Server(config, name)).Single(v => v.Key == "backup_options").Value;
+
+        Assert.Equal("BackupOptions({'concurrent_backup'})", Shown("pgs"));
+        Assert.Equal("BackupOptions({'concurrent_backup'})", Shown("pgx"));
+        Assert.Equal("BackupOptions({'concurrent_backup'})", Shown("rs"));
+        Assert.Equal("BackupOptions({'exclusive_backup', 'external_configuration'})", Shown("rsx"));
+        Assert.Equal("BackupOptions()", Shown("rsnossh"));
+        Assert.Equal("BackupOptions({'concurrent_backup'})", Shown("lr"));
+        Assert.Equal("BackupOptions()", Shown("snap"));
+        Assert.Equal(["Missing or invalid ssh_command in barman configuration for server snap"], Server(config, "snap").Messages);
+        Assert.Equal("BackupOptions()", Shown("pas"));
+        Assert.Equal(
+        [
+            "'exclusive_backup' is not a valid backup_option using postgres backup_method. Overriding with 'concurrent_backup'.",
+            "No backup strategy set for server 'rs' (using default 'concurrent_backup').",
+            "No backup strategy set for server 'lr' (using default 'concurrent_backup').",
+        ], config.Warnings.Where(w => w.Contains("backup", StringComparison.Ordinal)));
+    }
+
     [Theory]
     [InlineData(Ini)]
     [InlineData(Toml)]

@@ -37,7 +37,7 @@ public sealed class CronCoreTests : IDisposable
     {
         var output = new ConsoleOutput(_out, _err, new OutputOptions());
         var config = new BarmanConfig { Global = _global, Servers = servers };
-        await CronCommand.RunAsync(config, output, _launcher, CancellationToken.None);
+        await CronCommand.RunAsync(config, output, _launcher, Bounded.Token());
         return output.Close();
     }
 
@@ -184,7 +184,7 @@ public sealed class CronCoreTests : IDisposable
         var global = _global with { LockDirectory = _home.Combine("locks", "deeper") };
         var server = TestConfig.Server("pg", global) with { StreamingArchiver = false };
         var output = new ConsoleOutput(_out, _err, new OutputOptions());
-        await CronCommand.RunAsync(new BarmanConfig { Global = global, Servers = [server] }, output, _launcher, CancellationToken.None);
+        await CronCommand.RunAsync(new BarmanConfig { Global = global, Servers = [server] }, output, _launcher, Bounded.Token());
         Assert.Equal(0, output.Close());
         Assert.True(File.Exists(Path.Combine(global.LockDirectory, ".pg-cron.lock")));
         Assert.Equal(["archive-wal pg"], _launcher.Started);

@@ -105,7 +105,8 @@ public sealed class CronEndToEndTests(PgCluster cluster, ITestOutputHelper log) 
         }
         log.WriteLine($"{to - from + 1} segments {first}..{last} archived, byte-identical");
         var errors = Path.Combine(home.Home, home.Server, "errors");
-        Assert.True(!Directory.Exists(errors) || !Directory.EnumerateFileSystemEntries(errors).Any(), "files went to errors/");
+        var misplaced = Directory.Exists(errors) ? Directory.GetFileSystemEntries(errors).Select(Path.GetFileName).ToArray() : [];
+        Assert.True(misplaced.Length == 0, $"files went to errors/: {string.Join(", ", misplaced)}; log:\n{home.Log()}");
     }
 
     private static string ArchivePath(CronHome home, string segment) =>
@@ -131,7 +132,7 @@ public sealed class CronEndToEndTests(PgCluster cluster, ITestOutputHelper log) 
     /// <summary>The database keeps writing throughout, tolerating the restart.</summary>
     private async Task WriteContinuouslyAsync(CancellationToken cancellationToken)
     {
-        await cluster.ExecuteAsync("create table if not exists cron_e2e(g int, s text)", CancellationToken.None);
+        await cluster.ExecuteAsync("create table if not exists cron_e2e(g int, s text)", Bounded.Token());
         while (!cancellationToken.IsCancellationRequested)
         {
             try

@@ -102,7 +102,7 @@ internal sealed class CronHome : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await ProcInfo.KillAllMentioningAsync(Root);
+        await TestProcesses.KillAllMentioningAsync(Root + "/");
         // The walsender may outlive pg_receivewal for a moment: retry until the slot is inactive.
         for (var i = 0; i < 50; i++)
         {

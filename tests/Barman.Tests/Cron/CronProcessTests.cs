@@ -58,9 +58,9 @@ public sealed class CronProcessTests(PgCluster cluster, ITestOutputHelper log) :
         using (var group = Process.Start(psi)!)
         {
             var stdout = group.StandardOutput.ReadToEndAsync();
-            await group.WaitForExitAsync();
+            await group.ExitWithinAsync();
             Assert.Equal(128 + 9, group.ExitCode);
-            Assert.Equal(StartBoth, await stdout);
+            Assert.Equal(StartBoth, await stdout.Within("cron's stdout"));
         }
         var pid = await home.WaitForReceiveWalAsync();
         await Task.Delay(500);
@@ -80,7 +80,7 @@ public sealed class CronProcessTests(PgCluster cluster, ITestOutputHelper log) :
         };
         using (var cron = Process.Start(psi)!)
         {
-            await cron.WaitForExitAsync();
+            await cron.ExitWithinAsync();
             Assert.Equal(0, cron.ExitCode);
         }
         Assert.Equal(StartBoth, File.ReadAllText(stdoutFile));

@@ -20,7 +20,7 @@ public sealed class LockFileTests
             Assert.Equal(Environment.ProcessId, LockFile.Holder(path));
             // flock(1) from another process cannot take it while we hold it
             using var flock = Process.Start("flock", ["-n", path, "true"]);
-            flock.WaitForExit();
+            Assert.True(flock.WaitForExit(Bounded.Default), "flock -n did not finish");
             Assert.Equal(1, flock.ExitCode);
         }
         Assert.True(File.Exists(path));
@@ -44,7 +44,7 @@ public sealed class LockFileTests
         finally
         {
             holder.Kill(entireProcessTree: true);
-            holder.WaitForExit();
+            holder.WaitForExit(Bounded.Default);
         }
         // the holder's children die asynchronously: the lock frees once the last fd closes
         LockFile? after = null;
@@ -64,7 +64,7 @@ public sealed class LockFileTests
         using var dir = new TempDir();
         var path = LockFile.PathFor(dir.Path, "pg", LockKind.Xlogdb);
         var first = LockFile.TryAcquire(path)!;
-        var waiting = Task.Run(() => LockFile.AcquireAsync(path, CancellationToken.None));
+        var waiting = Task.Run(() => LockFile.AcquireAsync(path, Bounded.Token()));
         await Task.Delay(100);
         Assert.False(waiting.IsCompleted);
         first.Dispose();

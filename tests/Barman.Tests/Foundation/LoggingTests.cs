@@ -36,6 +36,21 @@ public sealed class LoggingTests
         Assert.Contains("after", File.ReadAllText(file));
     }
 
+    [Fact]
+    public void Log_file_is_created_0640_also_after_logrotate_removed_it()
+    {
+        using var dir = new TempDir();
+        var file = dir.Combine("barman.log");
+        const UnixFileMode Mode0640 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
+        using var sink = new WatchedFileSink(file, new BarmanLogFormatter());
+        using var logger = new LoggerConfiguration().WriteTo.Sink(sink).CreateLogger();
+        logger.Information("first");
+        Assert.Equal(Mode0640, File.GetUnixFileMode(file));
+        File.Move(file, file + ".1");
+        logger.Information("second");
+        Assert.Equal(Mode0640, File.GetUnixFileMode(file));
+    }
+
     [Theory]
     [InlineData("debug", Serilog.Events.LogEventLevel.Debug)]
     [InlineData("INFO", Serilog.Events.LogEventLevel.Information)]

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Barman.Tests.Infrastructure;
 
-/// <summary>Runs an external program to completion, its output captured (stdin empty unless given).</summary>
+/// <summary>Runs an external program to completion, its output captured (stdin empty unless given), bounded (<see cref="Bounded"/>).</summary>
 public static class ExternalProcess
 {
     public static async Task<CliResult> RunAsync(string file, IEnumerable<string> args, string? stdin = null, TimeSpan? timeout = null,
@@ -24,17 +24,10 @@ public static class ExternalProcess
         var stderr = process.StandardError.ReadToEndAsync();
         await process.StandardInput.WriteAsync(stdin ?? "");
         process.StandardInput.Close();
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish");
-        }
-        return new CliResult(process.ExitCode, await stdout, await stderr);
+        var bound = timeout ?? Bounded.Default;
+        await process.ExitWithinAsync(bound);
+        // a detached grandchild may still hold the pipes: reading them is bounded too
+        return new CliResult(process.ExitCode, await stdout.Within($"{file}'s stdout", bound), await stderr.Within($"{file}'s stderr", bound));
     }
 
     /// <summary>Like <see cref="RunAsync"/>, but a non-zero exit fails the test with the output.</summary>

@@ -90,7 +90,7 @@ public abstract class LocalStoreServer : IAsyncLifetime, IAsyncDisposable
         }
         if (!group.HasExited)
             Posix.Kill(-group.Id, 9);
-        await group.WaitForExitAsync();
+        await group.ExitWithinAsync(TimeSpan.FromSeconds(30));
         group.Dispose();
         for (var i = 0; i < 100 && await AcceptsAsync(); i++)
             await Task.Delay(50);
@@ -144,10 +144,10 @@ public abstract class LocalStoreServer : IAsyncLifetime, IAsyncDisposable
                 };
                 using var npm = Process.Start(psi)!;
                 var output = npm.StandardOutput.ReadToEndAsync();
-                var errors = await npm.StandardError.ReadToEndAsync();
-                await npm.WaitForExitAsync();
+                var errors = npm.StandardError.ReadToEndAsync();
+                await npm.ExitWithinAsync(TimeSpan.FromMinutes(4));
                 if (npm.ExitCode != 0 || !File.Exists(path))
-                    throw new InvalidOperationException($"npm ci in {tools} failed ({npm.ExitCode}); node and npm are needed (.ci/run installs them):\n{await output}{errors}");
+                    throw new InvalidOperationException($"npm ci in {tools} failed ({npm.ExitCode}); node and npm are needed (.ci/run installs them):\n{await output.Within("npm ci's output")}{await errors.Within("npm ci's errors")}");
             }
         }
         finally

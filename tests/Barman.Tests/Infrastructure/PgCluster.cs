@@ -41,6 +41,7 @@ public class PgCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Root = (await RunAsPostgres("mktemp", "-d", "/tmp/barman-pgtest.XXXXXX")).Trim();
+        TestProcesses.Track(Root);
         // Let the barman side (root in CI) read files the server writes, e.g. pg_wal for comparisons.
         await RunAsPostgres("chmod", "755", Root);
         Port = FreePort();
@@ -96,10 +97,12 @@ public class PgCluster : IAsyncLifetime
         {
             await RunAsPostgres(Path.Combine(BinDir, "pg_ctl"), "-D", DataDirectory, "-m", "immediate", "-w", "stop");
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
         {
-            // already stopped
+            // already stopped, or pg_ctl could not stop it
         }
+        // whatever is left: the postmaster (its argv names the data directory), or a receiver a test forgot
+        await TestProcesses.KillAllMentioningAsync(Root + "/");
         try
         {
             Directory.Delete(Root, recursive: true);
@@ -174,7 +177,7 @@ public class PgCluster : IAsyncLifetime
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        await process.ExitWithinAsync();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{string.Join(' ', argv)} exited {process.ExitCode}: {await stderr}{await stdout}");
         return await stdout;

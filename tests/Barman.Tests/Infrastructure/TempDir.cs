@@ -1,12 +1,13 @@
 namespace Barman.Tests.Infrastructure;
 
-/// <summary>A temporary directory removed at dispose.</summary>
+/// <summary>A temporary directory removed at dispose, with every process still naming it (see <see cref="TestProcesses"/>).</summary>
 public sealed class TempDir : IDisposable
 {
     public TempDir(string prefix = "barman-test")
     {
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Path);
+        TestProcesses.Track(Path);
     }
 
     public string Path { get; }
@@ -35,6 +36,7 @@ public sealed class TempDir : IDisposable
 
     public void Dispose()
     {
+        TestProcesses.KillAllMentioning(Path + "/");
         try
         {
             Directory.Delete(Path, recursive: true);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Barman.Tests.Infrastructure;
 
 namespace Barman.Tests.ObjectStore;
 
@@ -26,9 +27,8 @@ internal static class BarmanCloud
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(bound.Token);
-        Assert.True(process.ExitCode == 0, $"{Path.GetFileName(script)} {string.Join(' ', arguments)} exited {process.ExitCode}:\n{await stdout}{await stderr}");
+        await process.ExitWithinAsync(TimeSpan.FromMinutes(3));
+        Assert.True(process.ExitCode == 0, $"{Path.GetFileName(script)} {string.Join(' ', arguments)} exited {process.ExitCode}:\n{await stdout.Within("its output")}{await stderr.Within("its errors")}");
     }
 
     /// <summary>A file named like a WAL segment (barman-cloud checks names, not contents).</summary>

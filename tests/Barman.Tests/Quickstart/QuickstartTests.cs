@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 using Barman.Core.Os;
-using Barman.Tests.Cron;
 using Barman.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -49,7 +48,7 @@ public sealed partial class QuickstartTests(ITestOutputHelper log)
         // Interrupt once receive-wal and pg_receivewal are running: the worst moment to leave things behind.
         var reached = await run.WaitForOutputAsync("Generating WAL", Bound);
         Assert.True(reached, run.Output);
-        Assert.NotEmpty(ProcInfo.Mentioning(run.BarmanHome + "/"));
+        Assert.NotEmpty(TestProcesses.Mentioning(run.BarmanHome + "/"));
         // A terminal sends SIGINT to the whole foreground process group; setsid made the script its leader.
         Posix.Kill(-run.Pid, Posix.SIGINT);
         var exitCode = await run.WaitForExitAsync(Bound);
@@ -68,7 +67,7 @@ public sealed partial class QuickstartTests(ITestOutputHelper log)
         foreach (var dir in new[] { run.BarmanHome, run.PostgresDir })
         {
             Assert.False(Directory.Exists(dir), $"{dir} was not removed");
-            Assert.Empty(ProcInfo.Mentioning(dir + "/"));
+            Assert.Empty(TestProcesses.Mentioning(dir + "/"));
         }
     }
 

@@ -35,14 +35,14 @@ public sealed class ProcessManagerTests
             using var @out = new StringWriter();
             var output = new ConsoleOutput(@out, err, new OutputOptions());
             Assert.Null(ProcessManager.FindReceiveWal(pg));
-            Assert.True(await ProcessManager.StopReceiveWalAsync(pg, output, failIfNotPresent: true, CancellationToken.None));
+            Assert.True(await ProcessManager.StopReceiveWalAsync(pg, output, failIfNotPresent: true, Bounded.Token()));
             Assert.Equal("ERROR: Termination of receive-wal failed: no such process for server pg\n", err.ToString());
             Assert.True(ProcessManager.IsRunning(pid2));
 
             Assert.Equal(pid2, ProcessManager.FindReceiveWal(pg2)?.Pid);
-            Assert.True(await ProcessManager.StopReceiveWalAsync(pg2, output, failIfNotPresent: true, CancellationToken.None));
+            Assert.True(await ProcessManager.StopReceiveWalAsync(pg2, output, failIfNotPresent: true, Bounded.Token()));
             Assert.Equal($"Stopped process receive-wal({pid2})\n", @out.ToString());
-            await flock2.WaitForExitAsync();
+            await flock2.ExitWithinAsync();
             Assert.Null(LockFile.Holder(LockFile.PathFor(home.Path, "pg-2", LockKind.ReceiveWal)));
         }
         finally
@@ -60,7 +60,7 @@ public sealed class ProcessManagerTests
         using var err = new StringWriter();
         using var @out = new StringWriter();
         var output = new ConsoleOutput(@out, err, new OutputOptions());
-        Assert.True(await ProcessManager.StopReceiveWalAsync(pg, output, failIfNotPresent: false, CancellationToken.None));
+        Assert.True(await ProcessManager.StopReceiveWalAsync(pg, output, failIfNotPresent: false, Bounded.Token()));
         Assert.Equal("", err.ToString() + @out);
 
         var path = LockFile.PathFor(home.Path, "pg", LockKind.ReceiveWal);

@@ -57,7 +57,7 @@ public sealed class ReceiveWalCliTests(PgCluster pg) : IClassFixture<PgCluster>
     {
         await StreamingHarness.Until(() => PgReceiveWalOf(barman.Id) is not null || barman.HasExited, "pg_receivewal child");
         if (barman.HasExited)
-            Assert.Fail("receive-wal exited: " + await barman.StandardError.ReadToEndAsync());
+            Assert.Fail("receive-wal exited: " + await barman.StandardError.ReadToEndAsync().Within("receive-wal's stderr"));
         await StreamingHarness.Until(() => pg.ScalarAsync<bool>($"select coalesce(bool_or(active), false) from pg_replication_slots where slot_name = '{slot}'"), "slot active");
         return PgReceiveWalOf(barman.Id)!.Value;
     }
@@ -79,9 +79,9 @@ public sealed class ReceiveWalCliTests(PgCluster pg) : IClassFixture<PgCluster>
 
         var stop = await CliRunner.RunProcessAsync(s.Args("receive-wal", "--stop", "pg-2"));
         Assert.Equal((0, $"Stopped process receive-wal({barman.Id})\n"), (stop.ExitCode, stop.Out));
-        await barman.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+        await barman.ExitWithinAsync(TimeSpan.FromSeconds(90));
         Assert.Equal(0, barman.ExitCode);
-        var text = await stdout;
+        var text = await stdout.Within("receive-wal's stdout");
         Assert.StartsWith("Starting receive-wal for server pg-2\nCreating replication slot 'cli_pg2'\n", text);
         Assert.EndsWith("SIGINT received. Terminate gracefully.\n", text);
         Assert.False(ProcessManager.IsRunning(child));
@@ -103,10 +103,10 @@ public sealed class ReceiveWalCliTests(PgCluster pg) : IClassFixture<PgCluster>
         var stdout = barman.StandardOutput.ReadToEndAsync();
         var child = await WaitStreaming(barman, pg, "cli_pg");
         Posix.Kill(barman.Id, signal);
-        await barman.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+        await barman.ExitWithinAsync(TimeSpan.FromSeconds(90));
         Assert.Equal(exitCode, barman.ExitCode);
         Assert.False(ProcessManager.IsRunning(child));
-        Assert.Equal(signal == Posix.SIGINT, (await stdout).EndsWith("SIGINT received. Terminate gracefully.\n", StringComparison.Ordinal));
+        Assert.Equal(signal == Posix.SIGINT, (await stdout.Within("receive-wal's stdout")).EndsWith("SIGINT received. Terminate gracefully.\n", StringComparison.Ordinal));
         Assert.Null(LockFile.Holder(LockFile.PathFor(s.Home.Path, "pg", LockKind.ReceiveWal)));
         await DropSlot("cli_pg");
     }
@@ -118,7 +118,7 @@ public sealed class ReceiveWalCliTests(PgCluster pg) : IClassFixture<PgCluster>
         using var barman = CliRunner.Start(s.Args("receive-wal", "pg"));
         var child = await WaitStreaming(barman, pg, "cli_pg");
         Posix.Kill(barman.Id, Posix.SIGKILL);
-        await barman.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+        await barman.ExitWithinAsync(TimeSpan.FromSeconds(90));
         await StreamingHarness.Until(() => !ProcessManager.IsRunning(child), "pg_receivewal gone after SIGKILL of receive-wal", 20);
         await StreamingHarness.Until(async () => !await pg.ScalarAsync<bool>("select coalesce(bool_or(active), false) from pg_replication_slots where slot_name = 'cli_pg'"), "slot released");
         await DropSlot("cli_pg");

@@ -10,7 +10,7 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
 {
     private async Task CreateSlot(StreamingHarness h)
     {
-        await ReceiveWalCommand.DispatchAsync(h.Server, h.Output, new ReceiveWalOptions { CreateSlot = true }, signals: null, CancellationToken.None);
+        await ReceiveWalCommand.DispatchAsync(h.Server, h.Output, new ReceiveWalOptions { CreateSlot = true }, signals: null, Bounded.Token());
         h.ResetOutput();
     }
 
@@ -84,19 +84,19 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
         await StreamingHarness.Until(() => h.Out.Contains("starting log streaming", StringComparison.Ordinal), "streaming");
 
         using var second = new StreamingHarness(pg, "pg", "s_lock") { Server = h.Server };
-        var code = await new ReceiveWal(second.Server, second.Output, signals: null).RunAsync(false, CancellationToken.None);
+        var code = await second.RunAsync();
         Assert.Equal(1, second.ExitCode(code));
         Assert.Equal("Starting receive-wal for server pg\n", second.Out);
         Assert.Equal("ERROR: Another receive-wal process is already running for server pg.\n", second.Err);
 
         second.ResetOutput();
-        code = await new ReceiveWal(second.Server, second.Output, signals: null).RunAsync(true, CancellationToken.None);
+        code = await second.RunAsync(reset: true);
         Assert.Equal(0, second.ExitCode(code));
         Assert.Equal("Unable to reset the status of receive-wal for server pg. Process is still running\n", second.Out);
 
         // another home, same slot: the slot is active
         using var third = new StreamingHarness(pg, "pg", "s_lock");
-        code = await new ReceiveWal(third.Server, third.Output, signals: null).RunAsync(false, CancellationToken.None);
+        code = await third.RunAsync();
         Assert.Equal(1, third.ExitCode(code));
         Assert.Equal("ERROR: ArchiverFailure:replication slot 's_lock' is already in use\n", third.Err);
 
@@ -108,7 +108,7 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
     public async Task Missing_slot_manual_is_fatal_and_auto_creates_it()
     {
         using var h = new StreamingHarness(pg, "pg", "s_auto");
-        var code = await new ReceiveWal(h.Server, h.Output, signals: null).RunAsync(false, CancellationToken.None);
+        var code = await h.RunAsync();
         Assert.Equal(1, h.ExitCode(code));
         Assert.Equal("Starting receive-wal for server pg\n", h.Out);
         Assert.Equal("ERROR: ArchiverFailure:replication slot 's_auto' doesn't exist. Please execute 'barman receive-wal --create-slot pg'\n", h.Err);
@@ -128,12 +128,12 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
     public async Task Streaming_archiver_off_and_unreachable_server_messages()
     {
         using var off = new StreamingHarness(pg, "pg", "x", s => s with { StreamingArchiver = false });
-        var code = await new ReceiveWal(off.Server, off.Output, signals: null).RunAsync(false, CancellationToken.None);
+        var code = await off.RunAsync();
         Assert.Equal((1, "", "ERROR: Unable to start receive-wal process: streaming_archiver option set to 'off' in barman configuration file\n"), (off.ExitCode(code), off.Out, off.Err));
 
         var port = PgCluster.FreePort();
         using var down = new StreamingHarness(pg, "pg", "x", s => s with { StreamingConninfo = $"host=127.0.0.1 port={port} user=postgres connect_timeout=3" });
-        code = await new ReceiveWal(down.Server, down.Output, signals: null).RunAsync(false, CancellationToken.None);
+        code = await down.RunAsync();
         Assert.Equal((1, "Starting receive-wal for server pg\n", "ERROR: ArchiverFailure:failed opening the PostgreSQL streaming connection for server pg\n"), (down.ExitCode(code), down.Out, down.Err));
     }
 
@@ -146,16 +146,16 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
         await File.WriteAllTextAsync(fake, "#!/bin/sh\necho 'pg_receivewal (PostgreSQL) 14.9 (Debian 14.9-1.pgdg120+1)'\n");
         File.SetUnixFileMode(fake, (UnixFileMode)0x1ED);
         h.Server = h.Server with { PathPrefix = bin };
-        var code = await new ReceiveWal(h.Server, h.Output, signals: null).RunAsync(false, CancellationToken.None);
+        var code = await h.RunAsync();
         Assert.Equal(1, h.ExitCode(code));
         Assert.Equal("ERROR: ArchiverFailure:pg_receivewal version not compatible with PostgreSQL server version\n", h.Err);
 
         // a candidate whose --version fails (Debian's pg_wrapper without a cluster) is skipped
         await File.WriteAllTextAsync(fake, "#!/bin/sh\nexit 1\n");
-        var found = await PgReceiveWalLocator.FindAsync(bin + ":" + PgCluster.BinDir, CancellationToken.None);
+        var found = await PgReceiveWalLocator.FindAsync(bin + ":" + PgCluster.BinDir, Bounded.Token());
         Assert.Equal(PgCluster.BinDir + "/pg_receivewal", found?.Path);
         Assert.Equal(150000, found!.Version!.MajorNumber);
-        Assert.Null(await PgReceiveWalLocator.FindAsync(bin, CancellationToken.None));
+        Assert.Null(await PgReceiveWalLocator.FindAsync(bin, Bounded.Token()));
     }
 
     [Fact]
@@ -164,7 +164,7 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
         using var h = new StreamingHarness(pg, "pg", "x");
         Directory.CreateDirectory(h.Server.BackupDirectory);
         await File.WriteAllTextAsync(ServerIdentity.PathFor(h.Server), "{\n    \"systemid\": \"1234\",\n    \"version\": \"15\"\n}\n");
-        var code = await new ReceiveWal(h.Server, h.Output, signals: null).RunAsync(false, CancellationToken.None);
+        var code = await h.RunAsync();
         Assert.Equal(1, h.ExitCode(code));
         var actual = await pg.ScalarAsync<long>("select system_identifier from pg_control_system()");
         Assert.Equal(
@@ -201,7 +201,7 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
         var dir = h.Server.StreamingWalsDirectory;
         Directory.CreateDirectory(dir);
 
-        var code = await new ReceiveWal(h.Server, h.Output, signals: null).RunAsync(true, CancellationToken.None);
+        var code = await h.RunAsync(reset: true);
         Assert.Equal((0, "Nothing to do. Position of receive-wal is aligned.\n", ""), (h.ExitCode(code), h.Out, h.Err));
 
         // slot not initialised: the restart position is the current WAL (LSN on boundary rounds up)
@@ -210,14 +210,14 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
 
         h.ResetOutput();
         await File.WriteAllBytesAsync(Path.Combine(dir, "0000000100000000000000FF"), []);
-        code = await new ReceiveWal(h.Server, h.Output, signals: null).RunAsync(true, CancellationToken.None);
+        code = await h.RunAsync(reset: true);
         Assert.Equal((1, "", $"ERROR: The receive-wal position is ahead of PostgreSQL current WAL lsn (0000000100000000000000FF > {current})\n"), (h.ExitCode(code), h.Out, h.Err));
         File.Delete(Path.Combine(dir, "0000000100000000000000FF"));
 
         h.ResetOutput();
         var old = Path.Combine(dir, "000000010000000000000001.partial");
         await File.WriteAllTextAsync(old, "precious wal bytes");
-        code = await new ReceiveWal(h.Server, h.Output, signals: null).RunAsync(true, CancellationToken.None);
+        code = await h.RunAsync(reset: true);
         Assert.Equal(0, h.ExitCode(code));
         var kept = Directory.GetFiles(h.Server.ErrorsDirectory).Single();
         Assert.Equal(
@@ -228,7 +228,7 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
         Assert.Equal(0, new FileInfo(Path.Combine(dir, current + ".partial")).Length);
 
         h.ResetOutput();
-        code = await new ReceiveWal(h.Server, h.Output, signals: null).RunAsync(true, CancellationToken.None);
+        code = await h.RunAsync(reset: true);
         Assert.Equal((0, "Nothing to do. Position of receive-wal is aligned.\n"), (h.ExitCode(code), h.Out));
         await DropSlot("s_reset");
     }
@@ -261,5 +261,40 @@ public sealed class ReceiveWalStreamingTests(PgCluster pg) : IClassFixture<PgClu
         Assert.Contains(last, segments);
         Assert.Equal(Enumerable.Range((int)numbers[0], numbers.Count).Select(i => (long)i), numbers);
         await DropSlot("s_heal");
+    }
+
+    [Fact]
+    public async Task Keeps_restarting_through_several_failures_before_streaming_after_it_has_streamed()
+    {
+        using var h = new StreamingHarness(pg, "pg", "s_flap");
+        await CreateSlot(h);
+        // A path_prefix pg_receivewal that runs the real one, except runs 2 to 4, which fail before
+        // streaming (a server that accepts and then refuses, a flapping network).
+        var bin = Directory.CreateDirectory(h.Home.Combine("flapping-bin")).FullName;
+        var runs = h.Home.Combine("runs");
+        var script = Path.Combine(bin, "pg_receivewal");
+        await File.WriteAllTextAsync(script, $"""
+            #!/bin/sh
+            [ "$1" = --version ] && exec {PgCluster.BinDir}/pg_receivewal "$@"
+            echo run >> {runs}
+            n=$(wc -l < {runs})
+            if [ "$n" -ge 2 ] && [ "$n" -le 4 ]; then echo "pg_receivewal: error: could not connect to the server (injected, run $n)" >&2; exit 1; fi
+            exec {PgCluster.BinDir}/pg_receivewal "$@"
+
+            """);
+        File.SetUnixFileMode(script, (UnixFileMode)0x1ED);
+        h.Server = h.Server with { PathPrefix = bin };
+        var running = h.Start();
+        static int Count(string text) => text.Split("starting log streaming at").Length - 1;
+        await StreamingHarness.Until(() => Count(h.Out) == 1 || running.Task.IsCompleted, "first streaming");
+
+        await pg.ExecuteAsync("select pg_terminate_backend(active_pid) from pg_replication_slots where slot_name = 's_flap'");
+        await StreamingHarness.Until(() => Count(h.Out) == 2 || running.Task.IsCompleted, "streaming again after three failed restarts");
+
+        Assert.False(running.Task.IsCompleted, h.Err);
+        Assert.Equal(5, (await File.ReadAllLinesAsync(runs)).Length);
+        Assert.Equal(4, h.Err.Split("restarting pg_receivewal for server pg in").Length - 1);
+        Assert.Equal(0, h.ExitCode(await running.StopWith(Posix.SIGINT)));
+        await DropSlot("s_flap");
     }
 }

@@ -11,7 +11,7 @@ public sealed class ReplicationSlotTests(PgCluster pg) : IClassFixture<PgCluster
     private async Task<(int Code, string Out, string Err)> Run(StreamingHarness h, ReceiveWalOptions options)
     {
         h.ResetOutput();
-        var forced = await ReceiveWalCommand.DispatchAsync(h.Server, h.Output, options, signals: null, CancellationToken.None);
+        var forced = await ReceiveWalCommand.DispatchAsync(h.Server, h.Output, options, signals: null, Bounded.Token());
         return (h.ExitCode(forced), h.Out, h.Err);
     }
 
@@ -99,7 +99,7 @@ public sealed class ReplicationSlotExhaustionTests(PgCluster pg) : IClassFixture
         for (var i = 0; i < 10; i++)
             await pg.ExecuteAsync($"select pg_create_physical_replication_slot('filler_{i}')");
         using var h = new StreamingHarness(pg, "pg", "one_too_many");
-        var forced = await ReceiveWalCommand.DispatchAsync(h.Server, h.Output, new ReceiveWalOptions { CreateSlot = true }, signals: null, CancellationToken.None);
+        var forced = await ReceiveWalCommand.DispatchAsync(h.Server, h.Output, new ReceiveWalOptions { CreateSlot = true }, signals: null, Bounded.Token());
         Assert.Equal(1, h.ExitCode(forced));
         Assert.Equal("Creating physical replication slot 'one_too_many' on server 'pg'\n", h.Out);
         Assert.Equal("ERROR: All replication slots for server 'pg' are in use\nFree one or increase the max_replication_slots value on your PostgreSQL server.\n", h.Err);

@@ -13,6 +13,7 @@ internal sealed class StreamingHarness : IDisposable
     private readonly StringWriter _err = new() { NewLine = "\n" };
     private readonly TextWriter _syncOut;
     private readonly TextWriter _syncErr;
+    private readonly List<Running> _started = [];
 
     public StreamingHarness(PgCluster pg, string name, string slot, Func<ServerConfig, ServerConfig>? tweak = null)
     {
@@ -77,8 +78,16 @@ internal sealed class StreamingHarness : IDisposable
             Backoff = new RestartBackoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2)),
         };
         running.Task = Task.Run(() => command.RunAsync(reset, running.Token));
+        _started.Add(running);
         return running;
     }
+
+    /// <summary>
+    /// Runs receive-wal in-process to its end, bounded: one that streams on instead fails the test
+    /// (it once hung a run for 18 minutes). Returns the forced exit code, as <see cref="ReceiveWal.RunAsync"/>.
+    /// </summary>
+    public Task<int?> RunAsync(bool reset = false) =>
+        Bounded.RunAsync(ct => new ReceiveWal(Server, Output, signals: null).RunAsync(reset, ct), $"receive-wal {(reset ? "--reset " : "")}{Server.Name}", TimeSpan.FromSeconds(90));
 
     /// <summary>The pg_receivewal child of this test process streaming into this harness' directory.</summary>
     public int? PgReceiveWalPid()
@@ -126,7 +135,22 @@ internal sealed class StreamingHarness : IDisposable
         }
     }
 
-    public void Dispose() => Home.Dispose();
+    /// <summary>Stops what the test started, even when it failed before stopping it, then removes the home.</summary>
+    public void Dispose()
+    {
+        foreach (var running in _started.Where(r => !r.Task.IsCompleted))
+        {
+            try
+            {
+                running.StopWith(Posix.SIGTERM).GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException or ArchiverFailure)
+            {
+                // the home's processes are killed below
+            }
+        }
+        Home.Dispose();
+    }
 
     /// <summary>A receive-wal running in-process, and the signal its cancellation simulates.</summary>
     internal sealed class Running : ISignalSource
