@@ -5,7 +5,7 @@
 # system) and peak RSS are the median of REPS runs; "x pg_waldump" is pg_waldump's unpinned wall time divided
 # by the row's.
 #
-# Until the verb exists, the engine is driven by bench/WalVerifyBench (NativeAOT, like barman; it compiles the
+# The engine is driven by bench/WalVerifyBench (NativeAOT, like barman; it compiles the
 # engine's sources, it is not part of Barman.sln). The segments are generated once (pgbench + bulk inserts on a
 # throwaway cluster with full_page_writes on, streamed by pg_receivewal) and kept in SEGMENTS.
 #
