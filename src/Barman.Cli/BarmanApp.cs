@@ -72,6 +72,7 @@ internal static class BarmanApp
         StatusCommand.Build(runner),
         ReplicationStatusCommand.Build(runner),
         SwitchWalCommand.Build(runner),
+        VerifyWalCommand.Build(runner),
         MetricsCommand.Build(runner),
         GetWalCommand.Build(runner), PutWalCommand.Build(runner), RebuildXlogdbCommand.Build(runner),
         new HelpVerb(runner.Out),

@@ -21,6 +21,7 @@ internal sealed class ServerChecker(bool fillEmptyArchive = true, TimeProvider? 
         new ArchiveStoreCheck(),
         new WalAgeAndSizeCheck(clock),
         new WalContinuityCheck(),
+        new WalVerificationCheck(),
         new CompressionCheck(),
         new ConfigurationCheck(),
         new SystemIdCheck(),

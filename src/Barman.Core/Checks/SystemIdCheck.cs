@@ -1,4 +1,4 @@
-using Barman.Core.Streaming;
+using Barman.Core.Wal;
 
 namespace Barman.Core.Checks;
 

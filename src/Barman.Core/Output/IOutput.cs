@@ -38,6 +38,16 @@ internal interface IOutput
     void ResultShowServer(string server, string? mark, IReadOnlyList<KeyValuePair<string, string>> values) => ResultShowServer(server, values);
 
     /// <summary>
+    /// A verb's report on one server (verify-wal): the console prints <paramref name="lines"/>, the JSON writer
+    /// puts <paramref name="document"/> under the server's key.
+    /// </summary>
+    void ResultReport(string server, IReadOnlyList<string> lines, IReadOnlyDictionary<string, object?> document)
+    {
+        foreach (var line in lines)
+            Info(line);
+    }
+
+    /// <summary>
     /// One server of replication-status: the console prints <paramref name="lines"/> (Barman's layout),
     /// the JSON writer puts <paramref name="fields"/> under the server (Barman's structured object).
     /// </summary>

@@ -107,6 +107,13 @@ internal sealed class JsonOutput : OutputWriterBase
             section[k] = Redactor.Redact(v);
     }
 
+    public override void ResultReport(string server, IReadOnlyList<string> lines, IReadOnlyDictionary<string, object?> document)
+    {
+        var section = Section(server);
+        foreach (var (key, value) in document)
+            section[key] = value;
+    }
+
     /// <summary>Barman's JSON <c>result_replication_status</c>: the structured fields, not the console lines.</summary>
     public override void ResultReplicationStatus(string server, IReadOnlyList<string> lines, IReadOnlyDictionary<string, object?> fields)
     {

@@ -75,6 +75,12 @@ internal abstract class OutputWriterBase : IOutput
     public abstract void ResultStatus(string server, string key, string label, string value);
     public abstract void ResultShowServer(string server, IReadOnlyList<KeyValuePair<string, string>> values);
     public virtual void ResultShowServer(string server, string? mark, IReadOnlyList<KeyValuePair<string, string>> values) => ResultShowServer(server, values);
+    public virtual void ResultReport(string server, IReadOnlyList<string> lines, IReadOnlyDictionary<string, object?> document)
+    {
+        foreach (var line in lines)
+            Info(line, log: false);
+    }
+
     public virtual void ResultReplicationStatus(string server, IReadOnlyList<string> lines, IReadOnlyDictionary<string, object?> fields)
     {
         foreach (var line in lines)

@@ -1,6 +1,9 @@
 using Barman.Core.Configuration;
+using Barman.Core.Logging;
+using Barman.Core.Os;
 using Barman.Core.Output;
 using Barman.Core.Postgres;
+using Barman.Core.Wal;
 
 namespace Barman.Core.Streaming;
 
@@ -22,7 +25,7 @@ internal sealed class ReceiveWalPreflight(ServerConfig server, IOutput output)
     public async Task<ReceiveWalPlan?> PrepareAsync(bool reset, CancellationToken cancellationToken)
     {
         var identity = await IdentifyAsync(cancellationToken);
-        ServerIdentity.EnsureSameCluster(server, identity.SystemId, identity.ServerVersion.Major);
+        EnsureSameCluster(server, identity.SystemId, identity.ServerVersion.Major);
 
         var label = PgReceiveWalLocator.CommandLabel(identity.ServerVersion);
         var binary = await PgReceiveWalLocator.FindAsync(server.SearchPath, cancellationToken)
@@ -132,6 +135,41 @@ internal sealed class ReceiveWalPreflight(ServerConfig server, IOutput output)
         {
             cancellationToken.ThrowIfCancellationRequested();
             throw ReceiveWalFailures.Query(server, e);
+        }
+    }
+
+    /// <summary>
+    /// Ours: the guard against mixing two clusters in one archive. The first identity seen is stored;
+    /// a different system identifier later is fatal.
+    /// </summary>
+    /// <exception cref="ArchiverFailure">the server is not the cluster this archive belongs to.</exception>
+    /// <summary>
+    /// Ours: the guard against mixing two clusters in one archive. The first identity seen is stored;
+    /// a different system identifier later, or a file that cannot be read, is fatal: never guessed.
+    /// </summary>
+    private static void EnsureSameCluster(ServerConfig server, string systemId, string version)
+    {
+        var path = ServerIdentity.PathFor(server);
+        ServerIdentity? stored;
+        try
+        {
+            stored = ServerIdentity.Read(path);
+        }
+        catch (IdentityFileException e)
+        {
+            throw new ArchiverFailure($"{e.Message}: the cluster this archive belongs to is unknown. Refusing to stream until the file is repaired");
+        }
+        if (stored is null)
+        {
+            new ServerIdentity(systemId, version).WriteIfMissing(server);
+            return;
+        }
+        ModeChanges.Log(FileModes.Narrow(path, FileModes.PrivateFile));
+        if (stored.SystemId != systemId)
+        {
+            throw new ArchiverFailure(
+                $"the system identifier of the PostgreSQL server changed: the streaming connection reports {systemId}, " +
+                $"while {stored.SystemId} is stored in \"{path}\". Refusing to mix WAL of two clusters");
         }
     }
 }

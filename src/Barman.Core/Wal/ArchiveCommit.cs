@@ -96,6 +96,13 @@ internal sealed class ArchiveCommit(ServerConfig server, IOutput output, IArchiv
                         sourceTouched = errorsTouched = true;
                         CrashPoint.Hit("duplicate");
                         break;
+                    case ArchiveOutcome.Corrupt:
+                        output.Info($"\tError: {item.Source.Name} is not WAL of server {server.Name}: {item.Refusal}. File moved to errors directory.");
+                        var kept = errors.MoveCorrupt(item.Source, progress.Stamp);
+                        output.Error($"{item.Source.Name} refused by archive-wal of server {server.Name}: {item.Refusal} (kept as {kept})");
+                        sourceTouched = errorsTouched = true;
+                        CrashPoint.Hit("duplicate");
+                        break;
                     case ArchiveOutcome.Archive:
                         // started now, awaited below in order: an object store uploads several at once
                         publishing.Add((item, publication.PublishAsync(item.Key, item.Source.Path, item.Source.Status, staged: item.Copied, cancellationToken).AsTask()));

@@ -11,6 +11,8 @@ internal enum ArchiveOutcome
     MatchingDuplicate,
     /// <summary>The archive holds a different file of that name: the source goes to errors/.</summary>
     Duplicate,
+    /// <summary>Not this cluster's WAL (<see cref="ArchiveValidation"/>): the source goes to errors/ as <c>.corrupt</c>, nothing is archived.</summary>
+    Corrupt,
     /// <summary>Preparing or publishing it failed: the chunk stops there.</summary>
     Failed,
 }
@@ -29,6 +31,8 @@ internal sealed class ArchiveItem(WalSource source, ArchiveKey key, string desti
     public long Size { get; set; }
     public string? Compression { get; set; }
     public Exception? Error { get; set; }
+    /// <summary>Why the file was refused (<see cref="ArchiveOutcome.Corrupt"/>).</summary>
+    public string? Refusal { get; set; }
 
     public XlogDbEntry Entry => new(Source.Name, Size, Source.Status.PythonMtime, Compression);
 

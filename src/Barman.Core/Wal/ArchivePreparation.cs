@@ -9,7 +9,7 @@ namespace Barman.Core.Wal;
 /// (a duplicate is compared byte for byte with the archived one) and stages it in the storage,
 /// compressed when it must be. Nothing here is visible in the archive yet.
 /// </summary>
-internal sealed class ArchivePreparation(IArchiveStorage storage, WalSourceKind kind, ICompressor? compressor)
+internal sealed class ArchivePreparation(IArchiveStorage storage, WalSourceKind kind, ICompressor? compressor, ArchiveValidation validation)
 {
     private const int CopyBufferSize = 1 << 20;
 
@@ -20,6 +20,12 @@ internal sealed class ArchivePreparation(IArchiveStorage storage, WalSourceKind 
         {
             // Incoming files may arrive compressed (Barman reads their magic); streaming files never are.
             CompressionFormat? sourceFormat = kind == WalSourceKind.Incoming ? Compressors.Identify(item.Source.Path) : null;
+            if (await validation.RefusalAsync(item.Source.Path, item.Source.Name, cancellationToken) is { } refusal)
+            {
+                item.Outcome = ArchiveOutcome.Corrupt;
+                item.Refusal = refusal;
+                return;
+            }
             if (await storage.StatAsync(item.Key, cancellationToken) is not null)
             {
                 item.Outcome = await SameContentAsync(item, sourceFormat, cancellationToken)

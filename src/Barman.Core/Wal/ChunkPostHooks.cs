@@ -16,6 +16,7 @@ internal static class ChunkPostHooks
             var error = item.Outcome switch
             {
                 _ when commit.Archived.Contains(item) => null,
+                ArchiveOutcome.Corrupt => $"CorruptWalFile:{item.Refusal}",
                 ArchiveOutcome.MatchingDuplicate or ArchiveOutcome.Duplicate => hooks.DuplicateError(item.Source, item.Outcome == ArchiveOutcome.MatchingDuplicate),
                 _ => FileErrors.Describe(commit.Failed?.Error),
             };

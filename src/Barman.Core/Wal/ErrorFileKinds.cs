@@ -6,7 +6,7 @@ namespace Barman.Core.Wal;
 /// <param name="Summary">What check's <c>archiver errors</c> hint calls it (Barman's <c>summarise_error_files</c>).</param>
 internal sealed record ErrorFileKind(string? Suffix, string Label, string Summary);
 
-/// <summary>The kinds of files the errors directory holds: Barman's, and the WAL receive-wal keeps aside instead of deleting.</summary>
+/// <summary>The kinds of files the errors directory holds: Barman's, and the WAL receive-wal keeps aside instead of deleting, the files archive-wal refuses as not this cluster's WAL.</summary>
 internal static class ErrorFileKinds
 {
     public static readonly IReadOnlyList<ErrorFileKind> All =
@@ -16,6 +16,7 @@ internal static class ErrorFileKinds
         new(".error", "error", "not relevant"),
         new(".reset", "reset", "kept by reset"),
         new(".truncated", "truncated", "kept by truncation"),
+        new(".corrupt", "corrupt", "corrupt"),
         new(null, "other", "unknown failure"),
     ];
 

@@ -16,7 +16,11 @@ internal sealed class ErrorsDirectory(ServerConfig server, IOutput output, ILogg
 
     /// <summary>Moves a different duplicate of an archived file; the caller fsyncs both directories.</summary>
     public void MoveDuplicate(WalSource source, string stamp) =>
-        Move(source.Path, WalLayout.ErrorPath(server, source.Name, stamp, "duplicate"));
+        _ = Move(source.Path, WalLayout.ErrorPath(server, source.Name, stamp, "duplicate"));
+
+    /// <summary>Moves a file refused as not this cluster's WAL (<c>.corrupt</c>); the caller fsyncs both directories.</summary>
+    public string MoveCorrupt(WalSource source, string stamp) =>
+        Move(source.Path, WalLayout.ErrorPath(server, source.Name, stamp, "corrupt"));
 
     /// <summary>
     /// Moves every unknown object of the queue (Barman's lines and warnings), then fsyncs both
@@ -64,7 +68,8 @@ internal sealed class ErrorsDirectory(ServerConfig server, IOutput output, ILogg
     /// Moves a file or directory into errors/ (created when missing — Barman 3.4 crashes there),
     /// never replacing an existing entry. The caller fsyncs both directories.
     /// </summary>
-    private void Move(string source, string destination)
+    /// <returns>the entry's path in errors/.</returns>
+    private string Move(string source, string destination)
     {
         DurableFile.CreateDirectoryDurably(server.ErrorsDirectory);
         var target = destination;
@@ -73,7 +78,7 @@ internal sealed class ErrorsDirectory(ServerConfig server, IOutput output, ILogg
             try
             {
                 FileCalls.RenameNoReplace(source, target);
-                return;
+                return target;
             }
             catch (IOException e) when (e.HResult == FileCalls.EEXIST)
             {
@@ -85,7 +90,7 @@ internal sealed class ErrorsDirectory(ServerConfig server, IOutput output, ILogg
                 FileCalls.RenameNoReplace(target + ".tmp", target);
                 DurableFile.FsyncDirectory(server.ErrorsDirectory);
                 File.Delete(source);
-                return;
+                return target;
             }
         }
     }

@@ -42,7 +42,7 @@ internal sealed class WalArchiver
         _hooks = ArchiveHooks.For(server, hookRetry ?? HookRetryPolicy.Barman);
         _storage = storage ?? ArchiveStorage.For(server);
         _errors = new ErrorsDirectory(server, output, _log, kind);
-        _preparation = new ArchivePreparation(_storage, kind, _compressor);
+        _preparation = new ArchivePreparation(_storage, kind, _compressor, new ArchiveValidation(server));
         _commit = new ArchiveCommit(server, output, _storage, kind, _errors, _hooks is { HasPostHooks: true }, _log);
     }
 

@@ -41,12 +41,88 @@ internal sealed class ArchiveHarness : IDisposable
         return data;
     }
 
+    /// <summary>
+    /// Writes a file into a queue. A segment or <c>.partial</c> gets the first page header archive-wal validates
+    /// (<see cref="StampHeader"/>): written into <paramref name="content"/> itself, so a test comparing the
+    /// archived bytes with its array compares what was queued.
+    /// </summary>
     public string Put(string directory, string name, byte[]? content = null, int seed = 0)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, name);
-        File.WriteAllBytes(path, content ?? Content(seed == 0 ? name.GetHashCode(StringComparison.Ordinal) : seed));
+        content ??= Content(seed == 0 ? name.GetHashCode(StringComparison.Ordinal) : seed);
+        File.WriteAllBytes(path, AsValidWal(content, name));
         return path;
+    }
+
+    /// <summary>
+    /// What archive-wal accepts for <paramref name="name"/>: a segment or <c>.partial</c> gets its first page header
+    /// (stamped into the array itself when it is not compressed; a compressed one is recompressed), a history
+    /// file is replaced by a valid history unless it is one.
+    /// </summary>
+    public static byte[] AsValidWal(byte[] content, string name)
+    {
+        switch (WalFileName.Classify(name))
+        {
+            case WalFileKind.History:
+                try
+                {
+                    Barman.Core.Wal.Format.TimelineHistory.Parse(System.Text.Encoding.UTF8.GetString(content), WalFileName.Timeline(name)!.Value);
+                    return content;
+                }
+                catch (FormatException)
+                {
+                    var timeline = WalFileName.Timeline(name)!.Value;
+                    return System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(1, (int)timeline - 1).Select(t => $"{t}\t0/{t}000000\tno recovery target specified\n")));
+                }
+            case WalFileKind.Segment or WalFileKind.Partial:
+                if (Barman.Core.Compression.Compressors.Identify(content) is not { } format)
+                    return content.Length >= 40 ? StampHeader(content, name) : content;
+                using (var input = Barman.Core.Compression.Compressors.OpenDecompressed(new MemoryStream(content)))
+                using (var plain = new MemoryStream())
+                {
+                    try
+                    {
+                        input.CopyTo(plain);
+                    }
+                    catch (InvalidDataException)
+                    {
+                        return content; // a corrupt compressed file stays corrupt
+                    }
+                    var bytes = plain.ToArray();
+                    if (bytes.Length < 40 || bytes.AsSpan(0, 40).SequenceEqual(StampHeader(bytes.ToArray(), name).AsSpan(0, 40)))
+                        return content;
+                    StampHeader(bytes, name);
+                    using var output = new MemoryStream();
+                    using (var compressor = Barman.Core.Compression.Compressors.For(format).Compress(output))
+                        compressor.Write(bytes);
+                    return output.ToArray();
+                }
+            default:
+                return content;
+        }
+    }
+
+    /// <summary>The system identifier of the harness's made-up WAL.</summary>
+    public const ulong SystemIdentifier = 7000000000000000001;
+
+    /// <summary><see cref="Content"/> with the first page header of segment <paramref name="name"/> (16 MiB segments, PostgreSQL 15).</summary>
+    public static byte[] SegmentContent(string name, int seed, int size = 256 * 1024) => StampHeader(Content(seed, size), name);
+
+    /// <summary>Writes a valid long page header for <paramref name="name"/> over the first 40 bytes of <paramref name="data"/>.</summary>
+    public static byte[] StampHeader(byte[] data, string name, ulong systemIdentifier = SystemIdentifier)
+    {
+        var span = data.AsSpan();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(span, 0xD110);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(span[2..], 0x0002);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(span[4..], WalFileName.Decode(name)!.Value.Timeline);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(span[8..], SegNo(name) * (16UL << 20));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(span[16..], 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(span[20..], 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(span[24..], systemIdentifier);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(span[32..], 16U << 20);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(span[36..], 8192);
+        return data;
     }
 
     /// <summary>Segments per log id with the default 16 MiB segments.</summary>

@@ -106,7 +106,7 @@ public sealed class ArchiveHookTests
         using var hooks = new HookRecorder(h);
         using var gz = new MemoryStream();
         using (var z = new GZipStream(gz, CompressionLevel.Fastest, leaveOpen: true))
-            z.Write(Content(1));
+            z.Write(SegmentContent(Seg(1, 1), 1));
         var source = h.Put(h.Incoming, Seg(1, 1), gz.ToArray());
 
         await h.RunAsync(hookRetry: HookRecorder.Fast);
@@ -127,8 +127,8 @@ public sealed class ArchiveHookTests
         var different = h.Put(h.Streaming, Seg(1, 2), Content(2));
         h.Put(h.Streaming, Seg(1, 3));
         Directory.CreateDirectory(Path.GetDirectoryName(h.ArchivePath(Seg(1, 1)))!);
-        File.WriteAllBytes(h.ArchivePath(Seg(1, 1)), Content(1));
-        File.WriteAllBytes(h.ArchivePath(Seg(1, 2)), Content(9));
+        File.WriteAllBytes(h.ArchivePath(Seg(1, 1)), AsValidWal(Content(1), Seg(1, 1)));
+        File.WriteAllBytes(h.ArchivePath(Seg(1, 2)), AsValidWal(Content(9), Seg(1, 2)));
         var info1 = $"WalFileInfo(compression=None, name='{Seg(1, 1)}', size={Content(1).Length}, time={Mtime(same)})";
         var info2 = $"WalFileInfo(compression=None, name='{Seg(1, 2)}', size={Content(2).Length}, time={Mtime(different)})";
 

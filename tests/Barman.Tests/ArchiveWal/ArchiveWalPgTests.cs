@@ -108,12 +108,16 @@ public sealed class ArchiveWalPgTests(StreamedWalFixture pg) : IClassFixture<Str
         Assert.Single(h.XlogdbLines());
         Assert.Empty(h.Names(h.Incoming));
 
-        // a different segment under the same name: errors/<name>.<stamp>.duplicate
+        // another real segment under that name is not that segment: refused before any duplicate check,
+        // kept as errors/<name>.<stamp>.corrupt (made-up different duplicates: ArchiverErrorTests)
         pg.CopyTo(h.Incoming, [pg.Segments[1]], _ => name);
         r = await h.RunAsync();
-        Assert.Contains($"\tError: {name} is already present in server pg. File moved to errors directory.\n", r.Out, StringComparison.Ordinal);
+        var at = Lsn.Format(Lsn.SegmentStart(name, Lsn.DefaultSegmentSize));
+        Assert.Contains($"\tError: {name} is not WAL of server pg: unexpected page address {Lsn.Format(Lsn.SegmentStart(pg.Segments[1], Lsn.DefaultSegmentSize))}, expected {at}. File moved to errors directory.\n", r.Out, StringComparison.Ordinal);
+        Assert.Equal(1, r.ExitCode);
+        Assert.StartsWith($"ERROR: {name} refused by archive-wal of server pg: unexpected page address", r.Err, StringComparison.Ordinal);
         var error = Assert.Single(h.Names(h.Server.ErrorsDirectory));
-        Assert.EndsWith(".duplicate", error, StringComparison.Ordinal);
+        Assert.EndsWith(".corrupt", error, StringComparison.Ordinal);
         Assert.Equal(await File.ReadAllBytesAsync(pg.ServerWalPath(pg.Segments[1])), await File.ReadAllBytesAsync(Path.Combine(h.Server.ErrorsDirectory, error)));
         Assert.Equal(await File.ReadAllBytesAsync(pg.ServerWalPath(name)), h.ArchivedContent(name));
         Assert.Single(h.XlogdbLines());

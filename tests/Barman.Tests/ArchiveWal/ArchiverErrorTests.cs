@@ -32,7 +32,7 @@ public sealed class ArchiverErrorTests
     public async Task Corrupt_compressed_incoming_file_is_reported_and_kept()
     {
         using var h = new ArchiveHarness(s => s with { StreamingArchiver = false, Archiver = true });
-        h.Put(h.Incoming, Seg(1, 1), Content(1));
+        var first = h.Put(h.Incoming, Seg(1, 1), Content(1)) is var path ? File.ReadAllBytes(path) : [];
         await h.RunAsync();
         var corrupt = new byte[] { 0x1f, 0x8b, 0x08, 0x00, 1, 2, 3, 4, 5, 6, 7, 8, 9 };
         h.Put(h.Incoming, Seg(1, 1), corrupt);
@@ -42,7 +42,7 @@ public sealed class ArchiverErrorTests
         Assert.Equal(1, r.ExitCode);
         Assert.Contains($"ERROR: Unable to archive WAL file '{Path.Combine(h.Incoming, Seg(1, 1))}' for server 'pg': ", r.Err, StringComparison.Ordinal);
         Assert.Equal(corrupt, await File.ReadAllBytesAsync(Path.Combine(h.Incoming, Seg(1, 1))));
-        Assert.Equal(Content(1), h.ArchivedContent(Seg(1, 1)));
+        Assert.Equal(first, h.ArchivedContent(Seg(1, 1)));
         Assert.Single(h.XlogdbLines());
     }
 

@@ -206,11 +206,11 @@ public sealed partial class ArchiverTests
     {
         using var h = new ArchiveHarness(s => s with { StreamingArchiver = false, Archiver = true, Compression = "bzip2" });
         var content = Content(3);
-        var plain = h.Put(h.Dir.Combine("src"), "x", content);
+        var plain = h.Put(h.Dir.Combine("src"), "x", SegmentContent(Seg(1, 1), 3));
         var (_, gz, _) = await Tool("/usr/bin/gzip", "-c", plain);
         h.Put(h.Incoming, Seg(1, 1), gz);
         h.Put(h.Incoming, Seg(1, 2), content);
-        h.Put(h.Incoming, Seg(1, 3) + ".partial", content);
+        h.Put(h.Incoming, Seg(1, 3) + ".partial", Content(3));
         h.Put(h.Incoming, "00000002.history", "1\t0/3000000\tno recovery target specified\n"u8.ToArray());
 
         var r = await h.RunAsync();

@@ -14,9 +14,10 @@ public sealed class LargeQueueTests
         using var h = new ArchiveHarness(s => s with { StreamingArchiverBatchSize = 100 });
         Directory.CreateDirectory(h.Streaming);
         const int count = 100_000;
+        // a first page header each: archive-wal reads 40 bytes of every file it archives
         for (var i = 1; i <= count; i++)
-            File.Create(Path.Combine(h.Streaming, Seg(1, (ulong)i))).Dispose();
-        File.Create(Path.Combine(h.Streaming, Seg(1, count + 1) + ".partial")).Dispose();
+            File.WriteAllBytes(Path.Combine(h.Streaming, Seg(1, (ulong)i)), StampHeader(new byte[40], Seg(1, (ulong)i)));
+        File.WriteAllBytes(Path.Combine(h.Streaming, Seg(1, count + 1) + ".partial"), StampHeader(new byte[40], Seg(1, count + 1)));
 
         var r = await h.RunAsync();
 

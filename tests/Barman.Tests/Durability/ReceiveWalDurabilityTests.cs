@@ -1,4 +1,4 @@
-using Barman.Core.Streaming;
+using Barman.Core.Wal;
 using Barman.Tests.Infrastructure;
 
 namespace Barman.Tests.Durability;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Barman.Core.Os;
-using Barman.Core.Streaming;
+using Barman.Core.Wal;
 using Barman.Tests.Infrastructure;
 
 namespace Barman.Tests.Foundation;

@@ -1,4 +1,5 @@
 using Barman.Core.Streaming;
+using Barman.Core.Wal;
 using Barman.Tests.Checks;
 using Barman.Tests.Infrastructure;
 

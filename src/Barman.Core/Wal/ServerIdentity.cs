@@ -1,17 +1,16 @@
 using System.Text;
 using System.Text.Json;
 using Barman.Core.Configuration;
-using Barman.Core.Logging;
 using Barman.Core.Os;
 
-namespace Barman.Core.Streaming;
+namespace Barman.Core.Wal;
 
 /// <summary>
 /// <c>&lt;backup_directory&gt;/identity.json</c>, in Barman's format (<c>Server.write_identity_file</c>):
 /// <c>{"systemid": "...", "version": "15"}</c> with 4-space indent, sorted keys and a final newline.
 /// receive-wal writes it on the first successful IDENTIFY_SYSTEM and refuses to stream a different
 /// cluster into the same archive, or any cluster while the file cannot be read; <c>check</c> reads it
-/// for <c>systemid coherence</c>.
+/// for <c>systemid coherence</c>; archive-wal and verify-wal hold the WAL to its system identifier.
 /// </summary>
 internal sealed record ServerIdentity(string SystemId, string Version)
 {
@@ -65,36 +64,8 @@ internal sealed record ServerIdentity(string SystemId, string Version)
         DurableFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(ToJson()));
     }
 
-    /// <summary>
-    /// Ours: the guard against mixing two clusters in one archive. The first identity seen is stored;
-    /// a different system identifier later is fatal.
-    /// </summary>
-    /// <exception cref="ArchiverFailure">the server is not the cluster this archive belongs to.</exception>
-    public static void EnsureSameCluster(ServerConfig server, string systemId, string version)
-    {
-        var path = PathFor(server);
-        ServerIdentity? stored;
-        try
-        {
-            stored = Read(path);
-        }
-        catch (IdentityFileException e)
-        {
-            throw new ArchiverFailure($"{e.Message}: the cluster this archive belongs to is unknown. Refusing to stream until the file is repaired");
-        }
-        if (stored is null)
-        {
-            new ServerIdentity(systemId, version).WriteIfMissing(server);
-            return;
-        }
-        ModeChanges.Log(FileModes.Narrow(path, FileModes.PrivateFile));
-        if (stored.SystemId != systemId)
-        {
-            throw new ArchiverFailure(
-                $"the system identifier of the PostgreSQL server changed: the streaming connection reports {systemId}, " +
-                $"while {stored.SystemId} is stored in \"{path}\". Refusing to mix WAL of two clusters");
-        }
-    }
+    /// <summary>The system identifier as a number (PostgreSQL's uint64), or null when it is not one.</summary>
+    public ulong? SystemIdentifier => ulong.TryParse(SystemId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
 
     public string ToJson() =>
         "{\n    \"systemid\": " + JsonEncodedText.Encode(SystemId).ToString().Quote() + ",\n    \"version\": " + JsonEncodedText.Encode(Version).ToString().Quote() + "\n}\n";
@@ -106,4 +77,4 @@ internal static class JsonStringExtensions
 }
 
 /// <summary>identity.json exists but cannot be read or parsed.</summary>
-internal sealed class IdentityFileException(string path, string problem) : Exception($"cannot read the cluster identity stored in \"{path}\": {problem}");
+internal sealed class IdentityFileException(string path, string problem) : IOException($"cannot read the cluster identity stored in \"{path}\": {problem}");
