@@ -105,7 +105,8 @@ public sealed class CronEndToEndTests(PgCluster cluster, ITestOutputHelper log) 
         }
         log.WriteLine($"{to - from + 1} segments {first}..{last} archived, byte-identical");
         var errors = Path.Combine(home.Home, home.Server, "errors");
-        Assert.True(!Directory.Exists(errors) || !Directory.EnumerateFileSystemEntries(errors).Any(), "files went to errors/");
+        var misplaced = Directory.Exists(errors) ? Directory.GetFileSystemEntries(errors).Select(Path.GetFileName).ToArray() : [];
+        Assert.True(misplaced.Length == 0, $"files went to errors/: {string.Join(", ", misplaced)}; log:\n{home.Log()}");
     }
 
     private static string ArchivePath(CronHome home, string segment) =>
