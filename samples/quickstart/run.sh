@@ -154,8 +154,8 @@ say "" "Every command below runs as: $BARMAN_BIN -c $home/barman.toml <verb>"
 barman() { printf '\n   $ barman %s\n' "$*"; "$BARMAN_BIN" -c "$home/barman.toml" "$@" 2>&1 | sed 's/^/   /'; }
 
 streaming="$home/pg/streaming"
-complete_segments() { find "$streaming" -maxdepth 1 -regextype posix-extended -regex '.*/[0-9A-F]{24}' 2>/dev/null | wc -l; }
-three_complete_segments() { [ "$(complete_segments)" -ge 3 ]; }
+archived_segments() { { cat "$home/pg/wals/xlog.db" 2>/dev/null || true; } | grep -cE '^[0-9A-F]{24}\s' || true; }
+three_archived_segments() { [ "$(archived_segments)" -ge 3 ]; }
 has_partial() { [ -n "$(find "$streaming" -maxdepth 1 -name '*.partial' 2>/dev/null)" ]; }
 slot_active() { [ "$(psql -c "select active from pg_replication_slots where slot_name = 'barman'")" = t ]; }
 no_archive_wal_running() {
@@ -178,19 +178,21 @@ wait_until "pg_receivewal to open its first .partial segment" has_partial
 show_streaming
 
 step "Generating WAL with real writes, closing each segment with switch-wal"
-say "pg_receivewal writes <segment>.partial and renames it once the segment is complete."
+say "pg_receivewal writes <segment>.partial and renames it once the segment is complete; receive-wal"
+say "archives each completed segment at once (archive_on_completion, on by default): within a second it"
+say "is in wals/ and xlog.db, crash-safe (fsync, rename, fsync the directory, then xlog.db)."
 psql -c "create table demo(g int, s text)"
 for i in 1 2 3; do
   psql -c "insert into demo select g, md5(g::text) from generate_series(1, 100000) g"
   barman switch-wal pg
 done
 psql -c "insert into demo values (0, 'the next segment')"
-wait_until "three complete segments in streaming/" three_complete_segments
+wait_until "three segments archived by receive-wal" three_archived_segments
 wait_until "pg_receivewal to start the next segment" has_partial
 show_streaming
 
-step "barman archive-wal: moves the completed segments into the archive and records them in xlog.db"
-say "Crash-safe: fsync, rename, fsync the directory, then xlog.db; a segment is never lost."
+step "barman archive-wal: cron's safety net, archiving whatever receive-wal has not (nothing, here)"
+say "It moves completed segments into the archive and records them in xlog.db, as receive-wal does."
 wait_until "cron's archive-wal to finish" no_archive_wal_running
 barman archive-wal pg
 

@@ -162,6 +162,9 @@ internal static class ConfigKeys
             + "(an Azure emulator). The objects are `PATH/SERVER/wals/...` as barman-cloud-wal-archive writes them; credentials and endpoint come from the SDKs' "
             + "standard environment and files (see docs/operations.md); xlog.db, incoming, streaming and errors stay local.",
             (s, v) => s with { WalsDirectory = v }, s => s.WalsDirectory),
+        K("archive_on_completion", ConfigScope.Both, ValueParsers.Boolean, "on",
+            "receive-wal archives each completed segment at once, in process, as archive-wal does (cron's archive-wal stays the safety net); off: only archive-wal archives.",
+            (s, v) => s with { ArchiveOnCompletion = v }, s => s.ArchiveOnCompletion) with { Origin = "ours" },
         K("keepalive_interval", ConfigScope.Both, ValueParsers.Integer, "60", "Seconds between status messages sent to PostgreSQL while streaming (Barman 3.13+).",
             (s, v) => s with { KeepaliveInterval = v }, s => s.KeepaliveInterval) with { Origin = "3.13" },
         K("max_archive_wal_delay", ConfigScope.Both, ValueParsers.Integer, "300",

@@ -28,6 +28,8 @@ internal sealed record ServerConfig
     public int ArchiverBatchSize { get; init; }
     /// <summary>Ours: restart pg_receivewal inside receive-wal when the stream drops.</summary>
     public bool StreamingArchiverRestart { get; init; }
+    /// <summary>Ours: receive-wal archives each completed segment in process.</summary>
+    public bool ArchiveOnCompletion { get; init; }
 
     public string BackupDirectory { get; init; } = "";
     public string BasebackupsDirectory { get; init; } = "";

@@ -7,7 +7,8 @@ namespace Barman.Core.Streaming;
 
 /// <summary>
 /// Barman's <c>Server.receive_wal(reset)</c>: one receive-wal per server (its lock, held until
-/// pg_receivewal has exited), the supervised stream or the <c>--reset</c> (<see cref="ReceiveWalSupervisor"/>),
+/// pg_receivewal has exited), the supervised stream or the <c>--reset</c> (<see cref="ReceiveWalSupervisor"/>)
+/// with its archiving on completion (<see cref="CompletionArchiver"/>),
 /// and how it ends: an <see cref="ArchiverFailure"/> is printed as Barman prints it, a signal gives
 /// Barman's exit.
 /// </summary>
@@ -61,8 +62,9 @@ internal sealed class ReceiveWal
                 _output.Error($"Another receive-wal process is already running for server {_server.Name}.");
             return null;
         }
-        // The lock is released only here, after pg_receivewal has exited.
+        // The lock is released only here, after pg_receivewal has exited (and archiving on completion has stopped).
         using (held)
+        await using (reset ? null : CompletionArchiver.StartFor(_server, cancellationToken))
         {
             try
             {

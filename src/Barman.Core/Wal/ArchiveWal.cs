@@ -21,7 +21,14 @@ internal static class ArchiveWal
     /// Every pass that ran (or could not take its lock) records its outcome (<see cref="ArchiveRunOutcomes"/>).
     /// </summary>
     /// <param name="hookRetry">how retry hook scripts are retried (Barman's timings by default)</param>
-    public static async Task<bool> RunAsync(ServerConfig server, IOutput output, bool verbose, CancellationToken cancellationToken, HookRetryPolicy? hookRetry = null)
+    public static async Task<bool> RunAsync(ServerConfig server, IOutput output, bool verbose, CancellationToken cancellationToken, HookRetryPolicy? hookRetry = null) =>
+        await PassAsync(server, output, verbose, cancellationToken, hookRetry) != ArchivePassResult.Failed;
+
+    /// <summary>
+    /// The same pass as <see cref="RunAsync"/>, telling a pass that found the lock busy (left to the
+    /// run holding it) from one that ran: receive-wal's archiving on completion retries sooner after the former.
+    /// </summary>
+    public static async Task<ArchivePassResult> PassAsync(ServerConfig server, IOutput output, bool verbose, CancellationToken cancellationToken, HookRetryPolicy? hookRetry = null)
     {
         output.Debug($"Starting archive-wal for server {server.Name}");
         var started = DateTimeOffset.UtcNow;
@@ -38,12 +45,12 @@ internal static class ArchiveWal
         {
             capture.Error($"Permission denied, unable to access '{lockPath}'");
             Record(server, started, clock, false, 0, capture);
-            return false;
+            return ArchivePassResult.Failed;
         }
         if (held is null)
         {
             output.Info($"Another archive-wal process is already running on server {server.Name}. Skipping to the next server");
-            return true;
+            return ArchivePassResult.Busy;
         }
         using (held)
         {
@@ -60,7 +67,7 @@ internal static class ArchiveWal
                 throw;
             }
             Record(server, started, clock, ok, pass.Archived, capture);
-            return ok;
+            return ok ? ArchivePassResult.Done : ArchivePassResult.Failed;
         }
     }
 

@@ -23,39 +23,10 @@ internal sealed record WalBatch(IReadOnlyList<WalSource> Run, int Total, int Bat
     /// </summary>
     public static WalBatch SelectStreaming(string directory, int batchSize, string server, ILogger log)
     {
-        var files = new List<string>();
-        var partials = new List<string>();
-        var unknown = new List<string>();
-        foreach (var (name, isDirectory) in ListSorted(directory))
-        {
-            if (name.EndsWith(".tmp", StringComparison.Ordinal))
-                continue;
-            var kind = isDirectory ? WalFileKind.Unknown : WalFileName.Classify(name);
-            if (kind == WalFileKind.Partial)
-                partials.Add(name);
-            else if (kind != WalFileKind.Unknown)
-                files.Add(name);
-            else
-                unknown.Add(name);
-        }
-        var skip = new List<string>();
-        if (partials.Count > 1)
-        {
-            var older = partials[..^1];
-            log.Information("Archiving partial files for server {Server:l}: {Names:l}", server, string.Join(", ", older));
-            files.AddRange(older);
-            skip.Add(partials[^1]);
-        }
-        else if (partials.Count == 1)
-        {
-            skip.Add(partials[0]);
-        }
-        else if (files.Count > 0)
-        {
-            skip.Add(files[^1]);
-            files.RemoveAt(files.Count - 1);
-        }
-        return Build(directory, files, batchSize, unknown, skip);
+        var queue = StreamingQueue.Read(directory);
+        if (queue.OlderPartials.Count > 0)
+            log.Information("Archiving partial files for server {Server:l}: {Names:l}", server, string.Join(", ", queue.OlderPartials));
+        return Build(directory, [.. queue.Files], batchSize, [.. queue.Unknown], [.. queue.Skip]);
     }
 
     /// <summary>Incoming directory: every WAL archive name (partials and history included), no keep-last rule.</summary>

@@ -26,6 +26,8 @@ internal sealed class StreamingHarness : IDisposable
             StreamingArchiver = true,
             SlotName = slot,
             PathPrefix = PgCluster.BinDir,
+            // The stream's own tests look at streaming/; archiving on completion has its own (ArchiveOnCompletionTests).
+            ArchiveOnCompletion = false,
         };
         Server = tweak is null ? server : tweak(server);
         _syncOut = TextWriter.Synchronized(_out);
