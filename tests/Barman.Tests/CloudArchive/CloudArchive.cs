@@ -61,7 +61,7 @@ internal sealed class CloudArchive : IAsyncDisposable
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, name);
-        File.WriteAllBytes(path, content);
+        File.WriteAllBytes(path, ArchiveHarness.AsValidWal(content, name));
         return path;
     }
 

@@ -48,13 +48,14 @@ public abstract class CloudArchiveWalTests(CloudTarget target)
     public async Task An_identical_object_counts_as_archived_and_a_different_one_is_never_overwritten()
     {
         await using var a = await new CloudArchive(target).WriteConfigAsync("compression = zstd");
-        var same = CloudArchive.Content("same");
+        var same = AsValidWal(CloudArchive.Content("same"), Seg(1, 5));
+        var ours = CloudArchive.Content("ours");
         var theirs = CloudArchive.Content("theirs");
         // what barman-cloud-wal-archive (plain) left there
         await a.Store.PutIfAbsentAsync(a.Prefix + CloudArchive.KeyOf(Seg(1, 5)), new MemoryStream(same), default);
         await a.Store.PutIfAbsentAsync(a.Prefix + CloudArchive.KeyOf(Seg(1, 6)), new MemoryStream(theirs), default);
         a.Put(a.Streaming, Seg(1, 5), same);
-        a.Put(a.Streaming, Seg(1, 6), CloudArchive.Content("ours"));
+        a.Put(a.Streaming, Seg(1, 6), ours);
         a.Put(a.Streaming, Seg(1, 7), CloudArchive.Content("new"));
         a.Put(a.Streaming, Seg(1, 8) + ".partial", CloudArchive.Content("partial"));
 
@@ -67,7 +68,7 @@ public abstract class CloudArchiveWalTests(CloudTarget target)
         Assert.Equal(theirs, await a.ContentAsync(CloudArchive.KeyOf(Seg(1, 6))));
         var duplicate = Assert.Single(CloudArchive.Names(a.Errors));
         Assert.Matches($"^{Seg(1, 6)}\\.\\d{{8}}T\\d{{6}}Z\\.duplicate$", duplicate);
-        Assert.Equal(CloudArchive.Content("ours"), File.ReadAllBytes(Path.Combine(a.Errors, duplicate)));
+        Assert.Equal(ours, File.ReadAllBytes(Path.Combine(a.Errors, duplicate)));
         Assert.Equal([Seg(1, 7)], a.XlogdbNames());
         Assert.Equal([Seg(1, 8) + ".partial"], CloudArchive.Names(a.Streaming));
     }

@@ -20,7 +20,7 @@ public sealed class ClientScriptTests
         using var h = new ReadSideHarness();
         var ssh = new SshStandIn(h.Archive.Dir.Combine("bin"));
         var source = h.Archive.Dir.Combine("pg_wal");
-        var wal = h.Archive.Put(source, Seg(1, 7), Content(7, 1 << 20));
+        var wal = h.Archive.Put(source, Seg(1, 7), WholeSegment(Seg(1, 7), 7, 1 << 20));
 
         var test = await ReadSideHarness.RunProgramAsync(WalArchive, ["-c", h.Config, "--test", "backup.example", "pg", wal], environment: ssh.Environment);
         Assert.True(test.ExitCode == 0, test.ToString());
@@ -28,7 +28,7 @@ public sealed class ClientScriptTests
 
         var r = await ReadSideHarness.RunProgramAsync(WalArchive, ["-c", h.Config, "backup.example", "pg", wal], environment: ssh.Environment);
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Equal(Content(7, 1 << 20), await File.ReadAllBytesAsync(Path.Combine(h.Incoming, Seg(1, 7))));
+        Assert.Equal(WholeSegment(Seg(1, 7), 7, 1 << 20), await File.ReadAllBytesAsync(Path.Combine(h.Incoming, Seg(1, 7))));
 
         // archive_command retried after a lost answer: still success
         r = await ReadSideHarness.RunProgramAsync(WalArchive, ["-c", h.Config, "backup.example", "pg", wal], environment: ssh.Environment);
@@ -46,8 +46,8 @@ public sealed class ClientScriptTests
         using var h = new ReadSideHarness(compression == "none" ? "archiver = on" : $"archiver = on\ncompression = {compression}");
         var ssh = new SshStandIn(h.Archive.Dir.Combine("bin"));
         var names = Enumerable.Range(1, 4).Select(i => Seg(1, (ulong)i)).ToArray();
-        await h.ArchiveAsync([.. names.Select((n, i) => (n, Content(i, 1 << 20)))]);
-        h.Archive.Put(h.Streaming, Seg(1, 5) + ".partial", Content(5, 1 << 20));
+        await h.ArchiveAsync([.. names.Select((n, i) => (n, WholeSegment(n, i, 1 << 20)))]);
+        h.Archive.Put(h.Streaming, Seg(1, 5) + ".partial", WholeSegment(Seg(1, 5), 5, 1 << 20));
         var spool = h.Archive.Dir.Combine("spool");
         var pgWal = h.Archive.Dir.Combine("pg_wal");
         Directory.CreateDirectory(pgWal);
@@ -63,12 +63,12 @@ public sealed class ClientScriptTests
         // -p 3: the first file, and the next two prefetched into the spool
         var r = await Restore(names[0], "-p", "3", "-z");
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Equal(Content(0, 1 << 20), await File.ReadAllBytesAsync(Path.Combine(pgWal, "RECOVERYXLOG")));
+        Assert.Equal(WholeSegment(names[0], 0, 1 << 20), await File.ReadAllBytesAsync(Path.Combine(pgWal, "RECOVERYXLOG")));
         Assert.Equal([names[1], names[2]], h.Archive.Names(spool));
         Assert.Null(Compressors.Identify(Path.Combine(spool, names[1])));
         r = await Restore(names[1], "-p", "3", "-z");
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Equal(Content(1, 1 << 20), await File.ReadAllBytesAsync(Path.Combine(pgWal, "RECOVERYXLOG")));
+        Assert.Equal(WholeSegment(names[1], 1, 1 << 20), await File.ReadAllBytesAsync(Path.Combine(pgWal, "RECOVERYXLOG")));
         Assert.Equal([names[2]], h.Archive.Names(spool));
 
         // the end of the archive: not found is exit 1 (PostgreSQL ends recovery there)
@@ -78,6 +78,6 @@ public sealed class ClientScriptTests
         // -P: the segment pg_receivewal was writing
         r = await Restore(Seg(1, 5), "-P");
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Equal(Content(5, 1 << 20), await File.ReadAllBytesAsync(Path.Combine(pgWal, "RECOVERYXLOG")));
+        Assert.Equal(WholeSegment(Seg(1, 5), 5, 1 << 20), await File.ReadAllBytesAsync(Path.Combine(pgWal, "RECOVERYXLOG")));
     }
 }

@@ -25,8 +25,8 @@ public sealed class GetWalTests
     public async Task Every_output_form_over_every_compression(string compression)
     {
         using var h = HarnessFor(compression);
-        var original = Content(11, 1 << 20);
         var wal = Seg(1, 3);
+        var original = WholeSegment(wal, 11, 1 << 20);
         await h.ArchiveAsync((wal, original));
         var stored = await File.ReadAllBytesAsync(h.Archive.ArchivePath(wal));
         var storedFormat = ReadSideHarness.FormatOf(stored);
@@ -65,7 +65,7 @@ public sealed class GetWalTests
     public async Task Missing_and_invalid_names_and_test_mode()
     {
         using var h = HarnessFor("gzip");
-        await h.ArchiveAsync((Seg(1, 1), Content(1)));
+        await h.ArchiveAsync((Seg(1, 1), WholeSegment(Seg(1, 1), 1, 1 << 20)));
         var missing = Seg(1, 2);
 
         var r = await h.RunAsync("get-wal", "pg", missing);
@@ -104,34 +104,34 @@ public sealed class GetWalTests
         using var h = HarnessFor("zstd");
         var history = "1\t0/5000000\tno recovery target specified\n"u8.ToArray();
         var label = "START WAL LOCATION: 0/2000028 (file 000000010000000000000002)\n"u8.ToArray();
-        await h.ArchiveAsync((Seg(1, 1), Content(1)), ("00000002.history", history), (Seg(1, 2) + ".00000028.backup", label));
+        await h.ArchiveAsync((Seg(1, 1), WholeSegment(Seg(1, 1), 1, 1 << 20)), ("00000002.history", history), (Seg(1, 2) + ".00000028.backup", label));
 
         Assert.Equal(history, (await h.RunAsync("get-wal", "pg", "00000002.history")).Out);
         Assert.Equal(label, (await h.RunAsync("get-wal", "pg", Seg(1, 2) + ".00000028.backup")).Out);
 
         // not yet archived: incoming/, then streaming/
-        h.Archive.Put(h.Incoming, Seg(1, 4), Content(4));
-        h.Archive.Put(h.Streaming, Seg(1, 5), Content(5));
-        Assert.Equal(Content(4), (await h.RunAsync("get-wal", "pg", Seg(1, 4))).Out);
-        Assert.Equal(Content(5), (await h.RunAsync("get-wal", "pg", Seg(1, 5))).Out);
+        h.Archive.Put(h.Incoming, Seg(1, 4), WholeSegment(Seg(1, 4), 4, 1 << 20));
+        h.Archive.Put(h.Streaming, Seg(1, 5), WholeSegment(Seg(1, 5), 5, 1 << 20));
+        Assert.Equal(WholeSegment(Seg(1, 4), 4, 1 << 20), (await h.RunAsync("get-wal", "pg", Seg(1, 4))).Out);
+        Assert.Equal(WholeSegment(Seg(1, 5), 5, 1 << 20), (await h.RunAsync("get-wal", "pg", Seg(1, 5))).Out);
 
         // the segment pg_receivewal is writing: only with -P, served under the requested name
-        h.Archive.Put(h.Streaming, Seg(1, 6) + ".partial", Content(6));
+        h.Archive.Put(h.Streaming, Seg(1, 6) + ".partial", WholeSegment(Seg(1, 6), 6, 1 << 20));
         var r = await h.RunAsync("get-wal", "pg", Seg(1, 6));
         Assert.Equal(1, r.ExitCode);
         r = await h.RunAsync("get-wal", "-P", "pg", Seg(1, 6));
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Equal(Content(6), r.Out);
+        Assert.Equal(WholeSegment(Seg(1, 6), 6, 1 << 20), r.Out);
         var dir = h.Archive.Dir.Combine("restore");
         Directory.CreateDirectory(dir);
         r = await h.RunAsync("get-wal", "-P", "-o", dir, "pg", Seg(1, 6));
         Assert.Equal($"Sending WAL '{Seg(1, 6)}.partial' for server 'pg' into '{dir}/{Seg(1, 6)}' file\n", r.Text);
-        Assert.Equal(Content(6), await File.ReadAllBytesAsync(Path.Combine(dir, Seg(1, 6))));
+        Assert.Equal(WholeSegment(Seg(1, 6), 6, 1 << 20), await File.ReadAllBytesAsync(Path.Combine(dir, Seg(1, 6))));
 
         // an inactive server still serves its archive
         var inactive = h.Archive.WriteConfig("archiver = on\nactive = false");
         var fromInactive = await ReadSideHarness.RunProgramAsync(Barman.Tests.Infrastructure.CliRunner.ExecutablePath, ["-c", inactive, "get-wal", "pg", Seg(1, 1)]);
-        Assert.Equal(Content(1), fromInactive.Out);
+        Assert.Equal(WholeSegment(Seg(1, 1), 1, 1 << 20), fromInactive.Out);
     }
 
     [Fact]
@@ -160,17 +160,8 @@ public sealed class GetWalTests
         Assert.Equal(2, r.ExitCode);
     }
 
-    /// <summary>A 1 MiB segment whose first page has a long header declaring 1 MiB segments of 8 KiB pages.</summary>
-    internal static byte[] SegmentLike(int seed)
-    {
-        var data = Content(seed, 1 << 20);
-        data.AsSpan(0, 40).Clear();
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(0), 0xD110);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(2), 0x0002);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(32), 1 << 20);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(36), 8192);
-        return data;
-    }
+    /// <summary>A 1 MiB segment of <paramref name="name"/> whose first page has a long header declaring 1 MiB segments of 8 KiB pages.</summary>
+    internal static byte[] SegmentLike(string name, int seed) => WholeSegment(name, seed, 1 << 20);
 
     [Theory]
     [InlineData("none")]
@@ -182,8 +173,8 @@ public sealed class GetWalTests
     {
         using var h = HarnessFor(compression);
         var wal = Seg(1, 1);
-        await h.ArchiveAsync((wal, SegmentLike(3)));
-        Assert.Equal(SegmentLike(3), (await h.RunAsync("get-wal", "pg", wal)).Out);
+        await h.ArchiveAsync((wal, SegmentLike(wal, 3)));
+        Assert.Equal(SegmentLike(wal, 3), (await h.RunAsync("get-wal", "pg", wal)).Out);
         var path = h.Archive.ArchivePath(wal);
         var stored = await File.ReadAllBytesAsync(path);
         await File.WriteAllBytesAsync(path, stored[..(stored.Length / 2)]);

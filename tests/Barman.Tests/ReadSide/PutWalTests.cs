@@ -33,7 +33,7 @@ public sealed class PutWalTests
     public async Task Stores_verified_files_into_incoming(bool sha256)
     {
         using var h = new ReadSideHarness();
-        var files = new[] { (Seg(1, 1), Content(1)), ("00000002.history", "1\t0/1000000\tx\n"u8.ToArray()) };
+        var files = new[] { (Seg(1, 1), SegmentContent(Seg(1, 1), 1)), ("00000002.history", "1\t0/1000000\tx\n"u8.ToArray()) };
 
         var r = await h.RunWithInputAsync(Tar(files, sha256), "put-wal", "pg");
 
@@ -62,7 +62,7 @@ public sealed class PutWalTests
     {
         using var h = new ReadSideHarness();
         var wal = Seg(1, 1);
-        var good = new[] { (wal, Content(1)) };
+        var good = new[] { (wal, SegmentContent(wal, 1)) };
 
         async Task Refused(byte[] stream, string error)
         {
@@ -76,19 +76,19 @@ public sealed class PutWalTests
 
         await Refused(Tar(good, sums: $"{new string('0', 32)} *{wal}\n"), "Bad file checksum '");
         await Refused(Tar(good, sums: ""), $"Missing checksum for file '{wal}' in put-wal for server 'pg'");
-        await Refused(Tar([("../" + wal, Content(1))]), $"Unsupported filename '../{wal}' in put-wal for server 'pg'");
-        await Refused(Tar([("sub/" + wal, Content(1))]), $"Unsupported filename 'sub/{wal}' in put-wal for server 'pg'");
+        await Refused(Tar([("../" + wal, SegmentContent(wal, 1))]), $"Unsupported filename '../{wal}' in put-wal for server 'pg'");
+        await Refused(Tar([("sub/" + wal, SegmentContent(wal, 1))]), $"Unsupported filename 'sub/{wal}' in put-wal for server 'pg'");
         await Refused([], "Empty input stream in put-wal for server 'pg'");
         var truncated = Tar(good);
         await Refused(truncated[..(truncated.Length / 2)], "Malformed tar stream in put-wal for server 'pg'");
         await Refused(Encoding.ASCII.GetBytes(new string('x', 2048)), "Malformed tar stream in put-wal for server 'pg'");
 
         // a different file under a name already in incoming/: Barman's error, the file there is kept
-        h.Archive.Put(h.Incoming, wal, Content(2));
+        h.Archive.Put(h.Incoming, wal, SegmentContent(wal, 2));
         var r = await h.RunWithInputAsync(Tar(good), "put-wal", "pg");
         Assert.Equal(1, r.ExitCode);
         Assert.Equal($"ERROR: Impossible to write already existing file '{wal}' in put-wal for server 'pg'\n", r.Err);
-        Assert.Equal(Content(2), await File.ReadAllBytesAsync(Path.Combine(h.Incoming, wal)));
+        Assert.Equal(SegmentContent(wal, 2), await File.ReadAllBytesAsync(Path.Combine(h.Incoming, wal)));
         Assert.Equal([wal], h.Archive.Names(h.Incoming));
 
         r = await h.RunAsync("put-wal", "-t", "pg");

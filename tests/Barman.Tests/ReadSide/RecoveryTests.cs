@@ -139,6 +139,8 @@ public sealed class RecoveryTests(PgCluster cluster) : IClassFixture<PgCluster>
         barman_user = postgres
         log_file = {home}/barman.log
         log_level = DEBUG
+        ; the stream is copied to pgz from streaming/ below: archive-wal, not receive-wal, archives both
+        archive_on_completion = off
 
         [pg]
         conninfo = host=127.0.0.1 port={cluster.Port} user=postgres dbname=postgres
