@@ -1,3 +1,4 @@
+using Barman.Tests.Infrastructure;
 using Barman.Core.Compression;
 using static Barman.Tests.ArchiveWal.ArchiveHarness;
 

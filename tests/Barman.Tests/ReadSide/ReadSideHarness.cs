@@ -1,17 +1,8 @@
-using System.Diagnostics;
 using Barman.Core.Compression;
 using Barman.Tests.ArchiveWal;
 using Barman.Tests.Infrastructure;
 
 namespace Barman.Tests.ReadSide;
-
-/// <summary>The real executable's exit code, standard output as bytes and standard error.</summary>
-public sealed record BinaryResult(int ExitCode, byte[] Out, string Err)
-{
-    public string Text => System.Text.Encoding.UTF8.GetString(Out);
-
-    public override string ToString() => $"exit {ExitCode}\n--- stdout ({Out.Length} bytes)\n{(Out.Length < 2000 ? Text : "")}\n--- stderr\n{Err}";
-}
 
 /// <summary>
 /// An <see cref="ArchiveHarness"/> (a barman home with server pg, its barman.conf) plus the real
@@ -36,38 +27,8 @@ internal sealed class ReadSideHarness : IDisposable
     public Task<BinaryResult> RunWithInputAsync(byte[]? stdin, params string[] args) =>
         RunProgramAsync(CliRunner.ExecutablePath, ["-c", Config, .. args], stdin);
 
-    public static async Task<BinaryResult> RunProgramAsync(string file, IEnumerable<string> args, byte[]? stdin = null, IDictionary<string, string>? environment = null)
-    {
-        var psi = new ProcessStartInfo(file)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args)
-            psi.ArgumentList.Add(a);
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-            psi.Environment[key] = value;
-        using var process = Process.Start(psi)!;
-        using var output = new MemoryStream();
-        var copy = process.StandardOutput.BaseStream.CopyToAsync(output);
-        var err = process.StandardError.ReadToEndAsync();
-        try
-        {
-            if (stdin is not null)
-                await process.StandardInput.BaseStream.WriteAsync(stdin);
-            process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // the program stopped reading: its exit code says why
-        }
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(cts.Token);
-        await copy;
-        return new BinaryResult(process.ExitCode, output.ToArray(), await err);
-    }
+    public static Task<BinaryResult> RunProgramAsync(string file, IEnumerable<string> args, byte[]? stdin = null, IDictionary<string, string>? environment = null) =>
+        ExternalProcess.RunBinaryAsync(file, args, stdin, environment: environment);
 
     /// <summary>Archives <paramref name="files"/> (name, content) through incoming/ with archive-wal (in-process).</summary>
     public async Task ArchiveAsync(params (string Name, byte[] Content)[] files)
