@@ -8,6 +8,7 @@
 #        BARMAN=<binary> (default: out/barman, published if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 NS=${*:-64 256}
 MODES=${MODES:-none gzip lz4 zstd}
 REPS=${REPS:-3}
@@ -30,9 +31,9 @@ fill() { # N: streaming dir with N consecutive segments + a trailing partial, wr
   rm -rf "$HOME_DIR"; mkdir -p "$HOME_DIR/pg/streaming"
   local n=$1 i
   for ((i = 1; i <= n; i++)); do
-    cp "${SAMPLE_FILES[$(( (i - 1) % ${#SAMPLE_FILES[@]} ))]}" "$HOME_DIR/pg/streaming/$(printf '%08X%08X%08X' 1 $(( i / 256 )) $(( i % 256 )))"
+    place_segment "${SAMPLE_FILES[$(( (i - 1) % ${#SAMPLE_FILES[@]} ))]}" "$HOME_DIR/pg/streaming/$(printf '%08X%08X%08X' 1 $(( i / 256 )) $(( i % 256 )))"
   done
-  cp "${SAMPLE_FILES[0]}" "$HOME_DIR/pg/streaming/$(printf '%08X%08X%08X' 1 $(( i / 256 )) $(( i % 256 ))).partial"
+  place_segment "${SAMPLE_FILES[0]}" "$HOME_DIR/pg/streaming/$(printf '%08X%08X%08X' 1 $(( i / 256 )) $(( i % 256 ))).partial"
   sync
 }
 

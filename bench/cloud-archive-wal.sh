@@ -57,7 +57,7 @@ rm -rf "$WORK/ref"; mkdir -p "$WORK/ref"
 for flag in "" "-z"; do
   secs=(); rsss=()
   for ((i = 1; i <= REF && i <= N; i++)); do
-    cp "${SAMPLE_FILES[$(( (i - 1) % ${#SAMPLE_FILES[@]} ))]}" "$WORK/ref/$(seg "$i")"
+    place_segment "${SAMPLE_FILES[$(( (i - 1) % ${#SAMPLE_FILES[@]} ))]}" "$WORK/ref/$(seg "$i")"
     /usr/bin/time -v -o "$WORK/time.txt" barman-cloud-wal-archive $flag --endpoint-url "$AWS_ENDPOINT_URL" "s3://bench/ref$flag-$RANDOM" pg "$WORK/ref/$(seg "$i")" \
       >/dev/null 2>"$WORK/ref.err" || { cat "$WORK/ref.err" >&2; exit 1; }
     secs+=("$(wall "$WORK/time.txt")"); rsss+=("$(rss "$WORK/time.txt")")
@@ -73,7 +73,7 @@ for comp in $COMPRESSIONS; do
   for ((r = 0; r < REPS; r++)); do
     home=$WORK/home; rm -rf "$home"; mkdir -p "$home/pg/streaming"
     for ((i = 1; i <= N; i++)); do
-      cp "${SAMPLE_FILES[$(( (i - 1) % ${#SAMPLE_FILES[@]} ))]}" "$home/pg/streaming/$(seg "$i")"
+      cp "$WORK/ref/$(seg "$i")" "$home/pg/streaming/$(seg "$i")"
     done
     : >"$home/pg/streaming/$(seg $((N + 1))).partial"
     cat >"$home/barman.conf" <<CONF

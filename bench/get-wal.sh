@@ -24,12 +24,13 @@ name() { printf '%08X%08X%08X' 1 $(( $1 / 256 )) $(( $1 % 256 )); }
 
 setup() { # mode: an archive of N segments, by our archive-wal
   local mode=$1 home=$WORK/$1 i
-  rm -rf "$home"; mkdir -p "$home/pg/incoming"
+  rm -rf "$home"; mkdir -p "$home/pg/incoming" "$WORK/expected"
   { echo "[barman]"; echo "barman_home = $home"; echo "barman_user = $(id -un)"; echo "log_file = $home/barman.log"
     echo; echo "[pg]"; echo "description = get-wal bench"; echo "conninfo = host=127.0.0.1 port=1 user=postgres dbname=postgres"
     echo "backup_method = postgres"; echo "archiver = on"; [ "$mode" = plain ] || echo "compression = $mode"; } > "$WORK/$mode.conf"
   for ((i = 1; i <= N; i++)); do
-    cp "${SAMPLE_FILES[$(( (i - 1) % ${#SAMPLE_FILES[@]} ))]}" "$home/pg/incoming/$(name "$i")"
+    [ -f "$WORK/expected/$(name "$i")" ] || place_segment "${SAMPLE_FILES[$(( (i - 1) % ${#SAMPLE_FILES[@]} ))]}" "$WORK/expected/$(name "$i")"
+    cp "$WORK/expected/$(name "$i")" "$home/pg/incoming/$(name "$i")"
   done
   "$BARMAN" -c "$WORK/$mode.conf" -q archive-wal pg
   sync
@@ -40,7 +41,7 @@ loop() { # binary mode: seconds for N sequential get-wal processes, each into a 
   start=$(date +%s%N)
   for ((i = 1; i <= N; i++)); do
     "$bin" -c "$WORK/$mode.conf" get-wal pg "$(name "$i")" > "$WORK/RECOVERYXLOG"
-    cmp -s "$WORK/RECOVERYXLOG" "${SAMPLE_FILES[$(( (i - 1) % ${#SAMPLE_FILES[@]} ))]}" || { echo "$bin: segment $i differs" >&2; exit 1; }
+    cmp -s "$WORK/RECOVERYXLOG" "$WORK/expected/$(name "$i")" || { echo "$bin: segment $i differs" >&2; exit 1; }
   done
   end=$(date +%s%N)
   echo "($end - $start) / 1000000000" | bc -l
