@@ -33,6 +33,7 @@ internal static class PutWal
         try
         {
             DurableFile.CreateDirectoryDurably(incoming);
+            ReceivedFiles.RemoveAbandoned(incoming);
             await using var input = openInput();
             using var received = await ReceivedFiles.ReadAsync(input, incoming, server.Name, suffix, cancellationToken);
             foreach (var warning in received.Warnings)

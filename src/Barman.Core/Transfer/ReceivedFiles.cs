@@ -23,7 +23,8 @@ internal enum ChecksumKind
 /// Reads the tar stream barman-wal-archive writes (PAX; regular files, then <c>MD5SUMS</c> or, from
 /// newer clients, <c>SHA256SUMS</c> with <c>"&lt;hex&gt; *&lt;name&gt;"</c> lines): each file goes to
 /// <c>incoming/.&lt;pid&gt;-&lt;name&gt;</c> (0600, the tar's mtime, fsynced), hidden from archive-wal until
-/// put-wal renames it; the checksum lists are kept. Disposing removes the temporary files still there.
+/// put-wal renames it; the checksum lists are kept. Disposing removes the temporary files still there;
+/// <see cref="RemoveAbandoned"/> those of runs that died.
 /// </summary>
 internal sealed class ReceivedFiles : IDisposable
 {
@@ -75,6 +76,29 @@ internal sealed class ReceivedFiles : IDisposable
             received.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Removes what put-wal runs that died (kill -9, a dropped ssh connection) left in <paramref name="incoming"/>:
+    /// a hidden <c>.&lt;pid&gt;-&lt;name&gt;</c> whose process is gone. Such a file was never renamed, so nothing
+    /// was accepted from it; a live run's files are left alone.
+    /// </summary>
+    public static void RemoveAbandoned(string incoming)
+    {
+        foreach (var (name, isDirectory) in DirectoryEntries.ReadSorted(incoming, includeHidden: true))
+        {
+            if (!isDirectory && OwnerOf(name) is { } pid && pid != Environment.ProcessId && !Posix.IsAlive(pid))
+                DurableFile.DeleteIfExists(Path.Combine(incoming, name));
+        }
+    }
+
+    /// <summary>The process id in a temporary file's name (<c>.&lt;pid&gt;-&lt;name&gt;</c>), or null when it is not one.</summary>
+    private static int? OwnerOf(string name)
+    {
+        var dash = name.IndexOf('-', StringComparison.Ordinal);
+        return name.StartsWith('.') && dash > 1 && int.TryParse(name.AsSpan(1, dash - 1), System.Globalization.NumberStyles.None, null, out var pid) && pid > 0
+            ? pid
+            : null;
     }
 
     private static async Task<TarEntry?> NextAsync(TarReader reader, ReceivedFiles received, CancellationToken cancellationToken)

@@ -58,6 +58,45 @@ public sealed class PutWalTests
     }
 
     [Fact]
+    public async Task A_put_wal_killed_mid_stream_leaves_nothing_the_next_one_keeps()
+    {
+        using var h = new ReadSideHarness();
+        var wal = Seg(1, 1);
+        var stream = Tar([(wal, SegmentContent(wal, 1))]);
+        Directory.CreateDirectory(h.Incoming);
+
+        // barman-wal-archive's stream stops half-way (ssh dropped), then put-wal is killed with SIGKILL
+        var psi = new System.Diagnostics.ProcessStartInfo(Barman.Tests.Infrastructure.CliRunner.ExecutablePath)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[] { "-c", h.Config, "put-wal", "pg" })
+            psi.ArgumentList.Add(a);
+        using var killed = System.Diagnostics.Process.Start(psi)!;
+        await killed.StandardInput.BaseStream.WriteAsync(stream.AsMemory(0, stream.Length / 2));
+        await killed.StandardInput.BaseStream.FlushAsync();
+        var leftover = Path.Combine(h.Incoming, $".{killed.Id}-{wal}");
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); !File.Exists(leftover) && DateTime.UtcNow < deadline;)
+            await Task.Delay(20);
+        Barman.Core.Os.Posix.Kill(killed.Id, Barman.Core.Os.Posix.SIGKILL);
+        await killed.WaitForExitAsync();
+        Assert.True(File.Exists(leftover), $"no temporary file {leftover}: {string.Join(", ", h.Archive.Names(h.Incoming))}");
+
+        // a temporary file of a run still alive (this test process stands for it) is not touched
+        var live = Path.Combine(h.Incoming, $".{Environment.ProcessId}-{Seg(1, 2)}");
+        await File.WriteAllBytesAsync(live, [1, 2, 3]);
+
+        var r = await h.RunWithInputAsync(stream, "put-wal", "pg");
+
+        Assert.True(r.ExitCode == 0 && r.Err == "", r.ToString());
+        Assert.Equal([Path.GetFileName(live), wal], h.Archive.Names(h.Incoming));
+        Assert.Equal(SegmentContent(wal, 1), await File.ReadAllBytesAsync(Path.Combine(h.Incoming, wal)));
+    }
+
+    [Fact]
     public async Task Refusals_write_nothing()
     {
         using var h = new ReadSideHarness();

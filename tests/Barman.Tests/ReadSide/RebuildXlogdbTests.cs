@@ -50,34 +50,28 @@ public sealed class RebuildXlogdbTests
     }
 
     [Fact]
-    public async Task A_concurrent_archive_wal_loses_no_line()
+    public async Task Lists_the_archive_only_once_it_holds_the_xlogdb_lock()
     {
-        using var h = new ReadSideHarness("archiver = on\narchiver_batch_size = 5\ncompression = gzip");
-        var names = Enumerable.Range(1, 120).Select(i => Seg(1, (ulong)i)).ToArray();
-        foreach (var (name, i) in names.Select((n, i) => (n, i)))
-            h.Archive.Put(h.Incoming, name, Content(i, 4096));
+        // Barman #328: a rebuild that lists the archive before it takes the lock loses the lines an archive-wal
+        // appended in between. Here the lock is held by another process while the rebuild starts.
+        using var h = new ReadSideHarness();
+        await h.ArchiveAsync((Seg(1, 1), Content(1)));
+        using var holder = Barman.Tests.Cron.LockHolder.Hold(Barman.Core.Wal.WalLayout.XlogdbLockPath(h.Archive.Server));
+        using var rebuild = CliRunner.Start(["-c", h.Config, "rebuild-xlogdb", "pg"]);
+        Assert.Equal("Rebuilding xlogdb for server pg", await rebuild.StandardOutput.ReadLineAsync());
+        // A rebuild listing before the lock has listed by now; one that waits for the lock is still waiting.
+        await Task.Delay(500);
+        Assert.False(rebuild.HasExited, "rebuild-xlogdb did not wait for the xlogdb lock");
 
-        using var stop = new CancellationTokenSource();
-        var rebuilds = 0;
-        var rebuilder = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                var r = await h.RunAsync("rebuild-xlogdb", "pg");
-                Assert.True(r.ExitCode == 0, r.ToString());
-                rebuilds++;
-            }
-        });
-        for (var run = 0; run < 40 && h.Archive.Names(h.Incoming).Length > 0; run++)
-        {
-            var r = await h.RunAsync("archive-wal", "pg");
-            Assert.True(r.ExitCode == 0, r.ToString());
-        }
-        await stop.CancelAsync();
-        await rebuilder;
+        // what archive-wal does under the lock: the file into the archive, then its line into xlog.db
+        var added = Seg(1, 2);
+        var path = Path.Combine(h.Archive.Server.WalsDirectory, added[..16], added);
+        await File.WriteAllBytesAsync(path, Content(2));
+        await File.AppendAllTextAsync(h.Archive.Server.XlogdbFile, $"{added}\t{Content(2).Length}\t1700000000.0\tNone\n");
+        holder.Dispose();
+        await rebuild.WaitForExitAsync();
 
-        Assert.Empty(h.Archive.Names(h.Incoming));
-        Assert.True(rebuilds > 1, $"only {rebuilds} rebuilds ran");
-        Assert.Equal(names, h.Archive.XlogdbNames().Order(StringComparer.Ordinal));
+        Assert.True(rebuild.ExitCode == 0, await rebuild.StandardError.ReadToEndAsync());
+        Assert.Equal([Seg(1, 1), added], h.Archive.XlogdbNames().Order(StringComparer.Ordinal));
     }
 }
