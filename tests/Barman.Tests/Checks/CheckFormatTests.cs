@@ -55,25 +55,28 @@ public sealed class CheckFormatTests
         Assert.Null(WalContinuityCheck.FindProblem(partialEnd, new HashSet<uint> { 2 }, 256));
     }
 
+    /// <summary>pg_receivewal as pg_stat_replication shows it, 32 MiB behind.</summary>
+    private static readonly ReplicationClient StreamingClient = new()
+    {
+        Pid = 10056,
+        UserName = "streaming_barman",
+        ApplicationName = "barman_receive_wal",
+        ClientAddr = "127.0.0.1",
+        ClientPort = 41432,
+        BackendStart = ReplicationStatus.PythonTimestamp("2026-11-24 05:33:08.155963+00"),
+        State = "streaming",
+        SentLsn = "0/F000000",
+        WriteLsn = "0/D000000",
+        FlushLsn = "0/D000000",
+        SyncState = "async",
+        SlotName = "barman",
+        CurrentLsn = "0/F000000",
+    };
+
     [Fact]
     public void Replication_status_layout_is_barmans()
     {
-        var client = new ReplicationClient
-        {
-            Pid = 10056,
-            UserName = "streaming_barman",
-            ApplicationName = "barman_receive_wal",
-            ClientAddr = "127.0.0.1",
-            ClientPort = 41432,
-            BackendStart = ReplicationStatus.PythonTimestamp("2026-11-24 05:33:08.155963+00"),
-            State = "streaming",
-            SentLsn = "0/F000000",
-            WriteLsn = "0/D000000",
-            FlushLsn = "0/D000000",
-            SyncState = "async",
-            SlotName = "barman",
-            CurrentLsn = "0/F000000",
-        };
+        var client = StreamingClient;
         var full = string.Join("\n", ReplicationStatus.Format("pg", ReplicationTarget.All, false, "0/F000000", [client])) + "\n";
         Assert.Equal("""
             Status of streaming clients for server 'pg':
@@ -106,22 +109,7 @@ public sealed class CheckFormatTests
     [Fact]
     public void Replication_status_json_is_barmans_structured_object()
     {
-        var client = new ReplicationClient
-        {
-            Pid = 10056,
-            UserName = "streaming_barman",
-            ApplicationName = "barman_receive_wal",
-            ClientAddr = "127.0.0.1",
-            ClientPort = 41432,
-            BackendStart = ReplicationStatus.PythonTimestamp("2026-11-24 05:33:08.155963+00"),
-            State = "streaming",
-            SentLsn = "0/F000000",
-            WriteLsn = "0/D000000",
-            FlushLsn = "0/D000000",
-            SyncState = "async",
-            SlotName = "barman",
-            CurrentLsn = "0/F000000",
-        };
+        var client = StreamingClient;
         static string Json(ReplicationTarget target, bool minimal, IReadOnlyList<ReplicationClient> clients)
         {
             using var stdout = new StringWriter();
