@@ -10,32 +10,19 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 bin=$(realpath "$(barman_binary "${1:-}")")
 N=${2:-8}
-PGBIN=/usr/lib/postgresql/15/bin
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 T=$(as_pg mktemp -d /tmp/barman-bench-lat.XXXXXX)
 work=$(mktemp -d /tmp/barman-bench-home.XXXXXX)
-PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+PORT=$(free_port)
 writer=
 cleanup() {
   [ -n "$writer" ] && kill "$writer" 2>/dev/null && wait "$writer" 2>/dev/null || true
   [ -f "$work/barman.conf" ] && "$bin" -c "$work/barman.conf" -q receive-wal --stop pg >/dev/null 2>&1 || true
-  (cd /tmp && as_pg $PGBIN/pg_ctl -D "$T/data" -m immediate -w stop >/dev/null 2>&1) || true
+  stop_cluster "$T"
   rm -rf "$T" "$work"
 }
 trap cleanup EXIT
 psql_() { $PGBIN/psql -h 127.0.0.1 -p "$PORT" -U postgres -qAtX -c "$1" postgres; }
-cd /tmp
-as_pg $PGBIN/initdb -D "$T/data" -U postgres -E UTF8 --locale=C.UTF-8 --no-sync --no-instructions --auth=trust >/dev/null
-as_pg sh -c "cat >> '$T/data/postgresql.conf'" <<CONF
-listen_addresses = '127.0.0.1'
-port = $PORT
-unix_socket_directories = '$T'
-wal_level = replica
-max_wal_senders = 4
-max_replication_slots = 4
-CONF
-as_pg $PGBIN/pg_ctl -D "$T/data" -l "$T/server.log" -w -t 60 start >/dev/null
-cd - >/dev/null
+start_cluster "$T" "$PORT" </dev/null
 psql_ 'create table bench_t(g int, s text)'
 
 # run COMPRESSION: one receive-wal, N switches; prints "<compression> <latency seconds>" lines

@@ -3,31 +3,21 @@
 # streamed by pg_receivewal) into OUT_DIR. Used by bench/archive-wal.sh as the segment source.
 # usage: bench/capture-wal.sh OUT_DIR [K=8]
 set -euo pipefail
-OUT=${1:?usage: capture-wal.sh OUT_DIR [K]}
+OUT=$(realpath -m "${1:?usage: capture-wal.sh OUT_DIR [K]}")
 K=${2:-8}
-PGBIN=/usr/lib/postgresql/15/bin
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+source "$(dirname "$0")/lib.sh"
 T=$(as_pg mktemp -d /tmp/barman-bench-pg.XXXXXX)
-PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+PORT=$(free_port)
 cleanup() {
   [ -n "${RECV_PID:-}" ] && kill -INT "$RECV_PID" 2>/dev/null && wait "$RECV_PID" 2>/dev/null || true
-  (cd /tmp && as_pg $PGBIN/pg_ctl -D "$T/data" -m immediate -w stop >/dev/null 2>&1) || true
+  stop_cluster "$T"
   rm -rf "$T" "$OUT.stream"
 }
 trap cleanup EXIT
-cd /tmp
-as_pg $PGBIN/initdb -D "$T/data" -U postgres -E UTF8 --locale=C.UTF-8 --no-sync --no-instructions --auth=trust >/dev/null
-as_pg sh -c "cat >> '$T/data/postgresql.conf'" <<CONF
-listen_addresses = '127.0.0.1'
-port = $PORT
-unix_socket_directories = '$T'
-wal_level = replica
-max_wal_senders = 4
-max_replication_slots = 4
+start_cluster "$T" "$PORT" <<CONF
 fsync = off
 synchronous_commit = off
 CONF
-as_pg $PGBIN/pg_ctl -D "$T/data" -l "$T/server.log" -w -t 60 start >/dev/null
 mkdir -p "$OUT" "$OUT.stream"
 # load first (bulk COPY WAL compresses ~30x: not typical), then stream OLTP-like WAL only
 $PGBIN/pgbench -h 127.0.0.1 -p "$PORT" -U postgres -i -s 10 postgres >/dev/null 2>&1

@@ -31,7 +31,6 @@ fi
 mapfile -t SAMPLE_FILES < <(find "$SAMPLES" -maxdepth 1 -type f | sort)
 seg() { printf '%08X%08X%08X' 1 $(( $1 / 256 )) $(( $1 % 256 )); }
 
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK/s3" "$WORK/home" "$WORK/ref"; }
 trap cleanup EXIT

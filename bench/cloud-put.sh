@@ -10,6 +10,7 @@
 # needs: node + npm (tests/tools), barman-cli-cloud (Debian), /usr/bin/time
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 N=${1:-64}
 JOBS=${JOBS:-1 4 8}
 MODES=${MODES:-file pipe}
@@ -38,7 +39,6 @@ done
 mapfile -t SEG_FILES < <(find "$SEGS" -type f | sort)
 sync
 
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK/s3" "$WORK/az" "$SEGS"; }
 trap cleanup EXIT

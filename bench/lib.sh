@@ -26,3 +26,24 @@ with open(path, 'r+b') as f:
     f.write(struct.pack('<Q', int(name[8:16], 16) * 0x100000000 + int(name[16:24], 16) * seg_size))
 PY
 }
+
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+
+# as_pg CMD...: runs a PostgreSQL server binary as postgres when we are root.
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+# free_port: a free TCP port on the loopback interface.
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+
+# start_cluster DIR PORT: initdb and start a throwaway PostgreSQL 15 cluster in DIR/data on 127.0.0.1:PORT
+# (streaming allowed, trust auth); extra postgresql.conf lines are read from stdin.
+start_cluster() {
+  local dir=$1 port=$2
+  (cd /tmp && as_pg $PGBIN/initdb -D "$dir/data" -U postgres -E UTF8 --locale=C.UTF-8 --no-sync --no-instructions --auth=trust >/dev/null)
+  { printf "listen_addresses = '127.0.0.1'\nport = %s\nunix_socket_directories = '%s'\nwal_level = replica\nmax_wal_senders = 4\nmax_replication_slots = 4\n" "$port" "$dir"; cat; } |
+    as_pg sh -c "cat >> '$dir/data/postgresql.conf'"
+  (cd /tmp && as_pg $PGBIN/pg_ctl -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null)
+}
+
+# stop_cluster DIR: stops the cluster of start_cluster at once, if it runs.
+stop_cluster() { (cd /tmp && as_pg $PGBIN/pg_ctl -D "$1/data" -m immediate -w stop >/dev/null 2>&1) || true; }
