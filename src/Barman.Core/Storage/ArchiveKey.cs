@@ -8,8 +8,11 @@ namespace Barman.Core.Storage;
 /// </summary>
 internal readonly record struct ArchiveKey(string Directory, string Name);
 
-/// <summary>An object present in the archive: its key, its stored (compressed) size and its mtime as Python's <c>st_mtime</c>.</summary>
-internal sealed record StoredObject(ArchiveKey Key, long Size, double Mtime);
+/// <summary>
+/// An object present in the archive: its key, its stored (compressed) size and its mtime as Python's
+/// <c>st_mtime</c>; on an object store also its full name there (<see cref="ObjectName"/>, with its extension).
+/// </summary>
+internal sealed record StoredObject(ArchiveKey Key, long Size, double Mtime, string? ObjectName = null);
 
 /// <summary>One name of a listing: an object, or a directory (a common prefix on an object store).</summary>
 internal readonly record struct StorageEntry(string Name, bool IsDirectory);

@@ -1,3 +1,4 @@
+using Barman.Core.Compression;
 using Barman.Core.Os;
 
 namespace Barman.Core.Storage;
@@ -66,6 +67,13 @@ internal interface IArchiveStorage
     /// <see cref="FileNotFoundException"/> when the key is free (an object removed since a stat or a listing).
     /// </summary>
     ValueTask<Stream> OpenReadAsync(ArchiveKey key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The compression of a stored object, without reading more of it than needed: locally its magic
+    /// bytes; on an object store its extension (barman-cloud names objects by their compression), so that
+    /// rebuild-xlogdb works from a listing and downloads nothing.
+    /// </summary>
+    ValueTask<CompressionFormat?> StoredFormatAsync(StoredObject stored, CancellationToken cancellationToken);
 
     /// <summary>Removes an object if present; durable after <see cref="SyncAsync"/> of its key.</summary>
     ValueTask RemoveAsync(ArchiveKey key, CancellationToken cancellationToken);

@@ -1,3 +1,4 @@
+using Barman.Core.Compression;
 using Barman.Core.Logging;
 using Barman.Core.Os;
 
@@ -41,6 +42,9 @@ internal sealed class LocalArchiveStorage(string root) : IArchiveStorage
 
     public ValueTask<Stream> OpenReadAsync(ArchiveKey key, CancellationToken cancellationToken) =>
         ValueTask.FromResult<Stream>(new FileStream(Locate(key), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16));
+
+    public ValueTask<CompressionFormat?> StoredFormatAsync(StoredObject stored, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Compressors.Identify(Locate(stored.Key)));
 
     public ValueTask RemoveAsync(ArchiveKey key, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Barman.Core.Compression;
 using Barman.Core.Os;
 using Barman.Core.Storage.ObjectStore;
 
@@ -103,6 +104,18 @@ internal sealed class ObjectArchiveStorage(IObjectStore store, string prefix, st
         }
     }
 
+    /// <summary>By the object's extension; by its magic bytes (a download) only for an extension that does not tell, or an object known by key alone.</summary>
+    public async ValueTask<CompressionFormat?> StoredFormatAsync(StoredObject stored, CancellationToken cancellationToken)
+    {
+        var baseName = ObjectLayout.BaseName(Prefix, stored.Key);
+        if (stored.ObjectName is { } name && ObjectLayout.Matches(name, baseName) && ObjectLayout.TryFormatOf(name[baseName.Length..], out var format))
+            return format;
+        await using var body = await OpenReadAsync(stored.Key, cancellationToken);
+        var header = new byte[Compressors.MagicLength];
+        var read = await body.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken);
+        return Compressors.Identify(header.AsSpan(0, read));
+    }
+
     public async ValueTask RemoveAsync(ArchiveKey key, CancellationToken cancellationToken)
     {
         if (await FindAsync(key, cancellationToken) is { } found)
@@ -156,5 +169,5 @@ internal sealed class ObjectArchiveStorage(IObjectStore store, string prefix, st
     private string DirectoryPrefix(string directory) => Prefix + (directory.Length == 0 ? "" : directory.TrimEnd('/') + "/");
 
     private static StoredObject Stored(ArchiveKey key, ObjectInfo info) =>
-        new(key, info.Size, info.LastModified == DateTimeOffset.MinValue ? 0 : info.LastModified.ToUnixTimeMilliseconds() / 1000.0);
+        new(key, info.Size, info.LastModified == DateTimeOffset.MinValue ? 0 : info.LastModified.ToUnixTimeMilliseconds() / 1000.0, info.Key);
 }

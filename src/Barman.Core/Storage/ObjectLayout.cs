@@ -23,6 +23,20 @@ internal static class ObjectLayout
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
 
+    /// <summary>The format an extension names (null: plain); false for one whose format we do not read by name (<c>.xz</c>, <c>.snappy</c>).</summary>
+    public static bool TryFormatOf(string extension, out CompressionFormat? format)
+    {
+        format = extension switch
+        {
+            ".gz" => CompressionFormat.Gzip,
+            ".bz2" => CompressionFormat.Bzip2,
+            ".lz4" => CompressionFormat.Lz4,
+            ".zst" => CompressionFormat.Zstd,
+            _ => null,
+        };
+        return format is not null || extension.Length == 0;
+    }
+
     /// <summary>The object name of <paramref name="key"/> without its extension (the prefix of every candidate).</summary>
     public static string BaseName(string prefix, ArchiveKey key) =>
         prefix + (key.Directory.Length == 0 ? "" : key.Directory + "/") + key.Name;

@@ -12,7 +12,8 @@ namespace Barman.Core.Wal;
 /// again from what the archive holds, read through <see cref="IArchiveStorage"/> (any storage): the
 /// hash directories (segments, backup labels, and the <c>.partial</c> files archive-wal keeps after a
 /// timeline switch) and the history files of the root, in listing order, each file's size and mtime
-/// from the listing and its compression from its magic bytes. The blocking xlogdb lock is held from
+/// from the listing and its compression as the storage tells it (magic bytes locally, the extension on
+/// an object store: nothing is downloaded). The blocking xlogdb lock is held from
 /// the first listing to the rename of the new file, so an archive-wal committing meanwhile waits and
 /// its lines are never lost (Barman #328); the new file is written beside xlog.db, fsynced and renamed
 /// over it, so a crash leaves the old file or the new one.
@@ -119,12 +120,10 @@ internal static class XlogDbRebuild
         return new HashSet<string>([xlogdb, xlogdb + ".rebuild", journal, journal + ".new"], StringComparer.Ordinal);
     }
 
-    /// <summary>The xlog.db line of a stored file: its stored size and mtime, its compression told by its magic bytes.</summary>
+    /// <summary>The xlog.db line of a stored file: its stored size and mtime, its compression as its storage tells it (<see cref="IArchiveStorage.StoredFormatAsync"/>).</summary>
     private static async Task<XlogDbEntry> EntryOfAsync(IArchiveStorage storage, StoredObject stored, CancellationToken cancellationToken)
     {
-        CompressionFormat? format;
-        await using (var wal = ArchivedWal.Open(await storage.OpenReadAsync(stored.Key, cancellationToken)))
-            format = wal.StoredFormat;
+        var format = await storage.StoredFormatAsync(stored, cancellationToken);
         return new XlogDbEntry(stored.Key.Name, stored.Size, stored.Mtime, format is null ? null : Compressors.For(format.Value).Name);
     }
 }

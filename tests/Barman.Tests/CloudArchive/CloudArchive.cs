@@ -33,13 +33,24 @@ internal sealed class CloudArchive : IAsyncDisposable
     public string Xlogdb => Dir.Combine("pg", "pg-xlog.db");
     public string Config => Dir.Combine("barman.conf");
 
-    public async Task<CloudArchive> WriteConfigAsync(string serverLines = "")
+    /// <summary>Where barman reaches the store when not at its server's own endpoint (<see cref="WriteConfigAsync"/>).</summary>
+    public Uri? Endpoint { get; private set; }
+
+    /// <summary>barman's environment: the store's credentials and endpoint.</summary>
+    public Dictionary<string, string> Environment => Endpoint is null ? Target.Environment : Target.EnvironmentAt(Endpoint);
+
+    /// <summary>The store's name in barman's messages.</summary>
+    public string StoreName => Endpoint is null ? Target.StoreName : Target.StoreNameAt(Endpoint);
+
+    /// <summary>Writes barman.conf; with <paramref name="endpoint"/>, barman reaches the same archive there (a closed port, a server that never answers).</summary>
+    public async Task<CloudArchive> WriteConfigAsync(string serverLines = "", Uri? endpoint = null)
     {
+        Endpoint = endpoint;
         await Target.PrepareAsync();
         File.WriteAllText(Config, $"""
             [barman]
             barman_home = {Dir.Path}
-            barman_user = {Environment.UserName}
+            barman_user = {System.Environment.UserName}
             log_file = {Dir.Combine("barman.log")}
             log_level = DEBUG
 
@@ -50,7 +61,7 @@ internal sealed class CloudArchive : IAsyncDisposable
             streaming_archiver = on
             archiver = on
             slot_name = barman
-            wals_directory = {Target.Url(PathInStore)}
+            wals_directory = {(endpoint is null ? Target.Url(PathInStore) : Target.UrlAt(endpoint, PathInStore))}
             {serverLines}
 
             """);
@@ -65,7 +76,28 @@ internal sealed class CloudArchive : IAsyncDisposable
         return path;
     }
 
-    public Task<CliResult> RunAsync(params string[] args) => RunAsync(Target.Environment, args);
+    public Task<CliResult> RunAsync(params string[] args) => RunAsync(Environment, args);
+
+    /// <summary>Runs barman with binary standard output (get-wal).</summary>
+    public Task<BinaryResult> RunBinaryAsync(params string[] args) =>
+        ExternalProcess.RunBinaryAsync(CliRunner.ExecutablePath, ["-c", Config, .. args], timeout: TimeSpan.FromMinutes(3), environment: Environment);
+
+    /// <summary>The stored bytes of an object (relative key), as they are.</summary>
+    public async Task<byte[]> StoredAsync(string relativeKey)
+    {
+        await using var body = await Store.OpenReadAsync(Prefix + relativeKey, default);
+        using var ms = new MemoryStream();
+        await body.CopyToAsync(ms);
+        return ms.ToArray();
+    }
+
+    /// <summary>Replaces an object (relative key) with <paramref name="content"/>: what a disk or an operator could do to it.</summary>
+    public async Task ReplaceAsync(string relativeKey, byte[] content)
+    {
+        await Store.DeleteAsync(Prefix + relativeKey, default);
+        var put = await Store.PutIfAbsentAsync(Prefix + relativeKey, new MemoryStream(content), default);
+        Assert.True(put.Created);
+    }
 
     public Task<CliResult> RunAsync(Dictionary<string, string> environment, params string[] args) =>
         CliRunner.RunProcessAsync(["-c", Config, .. args], TimeSpan.FromMinutes(3), environment);

@@ -30,6 +30,15 @@ public abstract class CloudTarget(LocalStoreServer server)
 
     internal abstract IObjectStore OpenStore();
 
+    /// <summary>The <c>wals_directory</c> of the archive at <paramref name="path"/> when the store is reached at <paramref name="endpoint"/> instead.</summary>
+    public virtual string UrlAt(Uri endpoint, string path) => Url(path);
+
+    /// <summary><see cref="Environment"/> with the store reached at <paramref name="endpoint"/> (a closed port, a server that never answers).</summary>
+    public abstract Dictionary<string, string> EnvironmentAt(Uri endpoint);
+
+    /// <summary><see cref="StoreName"/> of the store reached at <paramref name="endpoint"/>.</summary>
+    public abstract string StoreNameAt(Uri endpoint);
+
     public virtual Task PrepareAsync() => Task.CompletedTask;
 
     /// <summary>Variables that keep the SDKs away from the machine's own files and instance metadata.</summary>
@@ -67,6 +76,11 @@ public sealed class S3Target(S3rverServer server) : CloudTarget(server)
 
     public override string[] BarmanCloudOptions => ["--endpoint-url", Server.Endpoint.ToString()];
 
+    public override Dictionary<string, string> EnvironmentAt(Uri endpoint) =>
+        new(Environment) { ["AWS_ENDPOINT_URL"] = endpoint.ToString() };
+
+    public override string StoreNameAt(Uri endpoint) => $"s3://{S3rverServer.Bucket} ({endpoint.ToString().TrimEnd('/')})";
+
     internal override IObjectStore OpenStore()
     {
         AwsTestProfiles.EnsureInstalled();
@@ -94,6 +108,17 @@ public sealed class AzureTarget(AzuriteServer server) : CloudTarget(server)
     public override string WrongSecret { get; } = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(new string('k', 64)));
 
     public override string[] BarmanCloudOptions => ["--cloud-provider", "azure-blob-storage"];
+
+    public override string UrlAt(Uri endpoint, string path) => $"{AccountUrlAt(endpoint)}/{Container}/{path}";
+
+    public override Dictionary<string, string> EnvironmentAt(Uri endpoint) => Hermetic(new()
+    {
+        ["AZURE_STORAGE_CONNECTION_STRING"] = _azurite.ConnectionString.Replace(_azurite.AccountUrl.ToString(), AccountUrlAt(endpoint), StringComparison.Ordinal),
+    });
+
+    public override string StoreNameAt(Uri endpoint) => $"{AccountUrlAt(endpoint)}/{Container}";
+
+    private static string AccountUrlAt(Uri endpoint) => $"{endpoint.ToString().TrimEnd('/')}/{AzuriteServer.Account}";
 
     internal override IObjectStore OpenStore() =>
         new AzureBlobStore(new AzureStoreOptions { AccountUrl = _azurite.AccountUrl, Container = Container }, AzureAuth.ConnectionString(_azurite.ConnectionString));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Barman.Core.Configuration;
 using Barman.Core.Logging;
+using Barman.Core.Os;
 using Barman.Core.Output;
 using Barman.Core.Storage;
 using Barman.Core.Wal.Format;
@@ -21,14 +22,23 @@ internal static class VerifyWal
     public static async Task RunAsync(ServerConfig server, IOutput output, VerifyWalOptions options, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var storage = ArchiveStorage.For(server);
+        IArchiveStorage storage;
         ArchiveListing listing;
         IReadOnlyList<XlogDbEntry> entries;
-        // one consistent view: archive-wal publishes files and appends xlog.db under this lock
-        using (var xlogdb = await XlogDb.LockAsync(server, cancellationToken))
+        try
         {
+            storage = ArchiveStorage.For(server);
+            // one consistent view: archive-wal publishes files and appends xlog.db under this lock
+            using var xlogdb = await XlogDb.LockAsync(server, cancellationToken);
             listing = await ArchiveListing.ReadAsync(storage, cancellationToken);
             entries = xlogdb.ReadEntries();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // the archive cannot be listed (its store unreachable, a directory unreadable): nothing was verified
+            BarmanLog.For("barman.wal").Error(e, "verify-wal {Server:l}: cannot list the archive", server.Name);
+            output.Error($"verify-wal: cannot list the WAL archive of server {server.Name}: {FileErrors.Describe(e)}");
+            return;
         }
         var source = listing.Source(storage);
         var expect = await ExpectationsAsync(server, source, cancellationToken);
