@@ -1,10 +1,12 @@
-using Barman.Core.Compression;
+using Barman.Core.Wal;
+using Barman.Core.Wal.Format;
 
-namespace Barman.Core.Wal.Format;
+namespace Barman.Tests.Wal.Format;
 
 /// <summary>
 /// A <see cref="WalReadSource"/> over a local directory of WAL files: flat (pg_wal, a pg_receivewal directory) or with
-/// Barman's hash subdirectories (<c>wals/0000000100000000/…</c>). Compressed files are read decompressed.
+/// Barman's hash subdirectories (<c>wals/0000000100000000/…</c>). Each file is read as verify-wal reads an archived
+/// one (<see cref="ArchivedWal.OpenForWalk"/>: decompressed by its magic).
 /// </summary>
 internal static class LocalWalDirectory
 {
@@ -17,7 +19,8 @@ internal static class LocalWalDirectory
             if (WalFileName.IsAnyXlogFile(name))
                 paths.TryAdd(name, path);
         }
-        return new WalReadSource(paths.Keys, (name, _) => Task.FromResult(
-            paths.TryGetValue(name, out var path) ? Compressors.OpenDecompressed(path) : throw new FileNotFoundException($"no WAL file {name} in {directory}")));
+        return new WalReadSource(paths.Keys, (name, _) => Task.FromResult(paths.TryGetValue(name, out var path)
+            ? ArchivedWal.OpenForWalk(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1))
+            : throw new FileNotFoundException($"no WAL file {name} in {directory}")));
     }
 }
