@@ -15,7 +15,7 @@ namespace Barman.Core.Storage;
 /// <c>.bz2</c>, <c>.lz4</c>, <c>.zst</c> or none, history files at <c>PATH/SERVER/wals/&lt;name&gt;</c>:
 /// the driver adds the suffix when it publishes and resolves it (one listing of the prefix) when it
 /// stats or reads a key.</para>
-/// <para><b>Reading</b> (check, switch-wal, get-wal, rebuild-xlogdb; next verify-wal: content through <c>Wal.ArchivedWal</c>).
+/// <para><b>Reading</b> (check, switch-wal, get-wal, rebuild-xlogdb, verify-wal; content only through <c>Wal.ArchivedWal</c>).
 /// <see cref="StatAsync"/> finds a file by name (segment, <c>.partial</c>, <c>.history</c>,
 /// <c>.backup</c>); <see cref="OpenReadAsync"/> gives its stored bytes, whose compression is told by
 /// their magic bytes on every storage (<c>Compressors.Identify</c>), so a reader needs nothing else;

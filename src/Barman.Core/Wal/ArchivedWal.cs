@@ -10,7 +10,8 @@ internal sealed class WalReadException(string message, Exception inner) : IOExce
 /// One stored WAL file opened for reading, on any storage: the bytes as stored, their compression
 /// (told by the magic bytes, as on every storage: <see cref="Compressors.Identify(ReadOnlySpan{byte})"/>),
 /// and its original bytes, decompressed from whatever format the archive holds (plain, gzip, bzip2,
-/// lz4, zstd). The one reader of archived WAL content: get-wal sends it, verify-wal checks it.
+/// lz4, zstd). The one reader of archived WAL content: get-wal sends it, rebuild-xlogdb reads its header,
+/// verify-wal walks it (<see cref="OpenForWalkAsync"/>).
 /// A read or decompression failure surfaces as <see cref="WalReadException"/>, so a caller can tell a
 /// damaged archive file from an error of its own destination; so does a WAL segment whose original
 /// bytes are not exactly its segment size (<see cref="WalSegmentLength"/>): a truncated file, which
@@ -79,7 +80,34 @@ internal sealed class ArchivedWal : IDisposable, IAsyncDisposable
     /// plain), read once, from the start. Disposing it leaves <see cref="Stored"/> to this object.
     /// </summary>
     /// <exception cref="WalReadException">a decoder refuses the header at once.</exception>
-    public Stream OpenOriginal()
+    public Stream OpenOriginal() => OpenOriginal(wholeSegment: true, ownsStored: false);
+
+    /// <summary>
+    /// The original bytes of the archived file <paramref name="key"/> as verify-wal walks them: decompressed and
+    /// failing as <see cref="OpenOriginal()"/>, but a segment of the wrong length is served as it is (the walk
+    /// reports it, saying where the WAL stops), and a plain file stays seekable, so that the walk can take the
+    /// length of a segment ended by XLOG_SWITCH without reading its padding. The stream owns the stored file.
+    /// </summary>
+    /// <exception cref="WalReadException">the file cannot be read or decompressed.</exception>
+    public static async Task<Stream> OpenForWalkAsync(IArchiveStorage storage, ArchiveKey key, CancellationToken cancellationToken) =>
+        OpenForWalk(await storage.OpenReadAsync(key, cancellationToken));
+
+    /// <summary><see cref="OpenForWalkAsync"/> over any seekable stream of stored WAL bytes, which the returned stream owns.</summary>
+    public static Stream OpenForWalk(Stream stored)
+    {
+        var wal = Open(stored);
+        try
+        {
+            return wal.OpenOriginal(wholeSegment: false, ownsStored: true);
+        }
+        catch
+        {
+            wal.Dispose();
+            throw;
+        }
+    }
+
+    private Stream OpenOriginal(bool wholeSegment, bool ownsStored)
     {
         Stream decoded;
         try
@@ -90,7 +118,10 @@ internal sealed class ArchivedWal : IDisposable, IAsyncDisposable
         {
             throw Damaged(e, StoredFormat);
         }
-        return new ReadFailureStream(decoded, StoredFormat, ownsInner: StoredFormat is not null, checkSegmentLength: true);
+        return new ReadFailureStream(decoded, StoredFormat, ownsInner: StoredFormat is not null, checkSegmentLength: wholeSegment)
+        {
+            OwnedStored = ownsStored ? Stored : null,
+        };
     }
 
     /// <summary>The stored bytes as they are, read once from the start; read failures as <see cref="WalReadException"/>.</summary>
@@ -111,16 +142,27 @@ internal sealed class ArchivedWal : IDisposable, IAsyncDisposable
 
     public ValueTask DisposeAsync() => Stored.DisposeAsync();
 
-    /// <summary>A read-only view whose read failures, and a segment of the wrong length, become <see cref="WalReadException"/>.</summary>
+    /// <summary>
+    /// A read-only view whose read failures, and a segment of the wrong length, become <see cref="WalReadException"/>.
+    /// Seekable only over plain bytes that are not counted.
+    /// </summary>
     private sealed class ReadFailureStream(Stream inner, CompressionFormat? format, bool ownsInner, bool checkSegmentLength) : Stream
     {
         private readonly WalSegmentLength? _length = checkSegmentLength ? new WalSegmentLength() : null;
 
+        /// <summary>The stored stream, when this view is the only handle on it (disposed with it).</summary>
+        public Stream? OwnedStored { get; init; }
+
         public override bool CanRead => true;
-        public override bool CanSeek => false;
+        public override bool CanSeek => _length is null && format is null && inner.CanSeek;
         public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Length => CanSeek ? inner.Length : throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => CanSeek ? inner.Position : throw new NotSupportedException();
+            set => Seek(value, SeekOrigin.Begin);
+        }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -163,7 +205,7 @@ internal sealed class ArchivedWal : IDisposable, IAsyncDisposable
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
         public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => CanSeek ? inner.Seek(offset, origin) : throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
@@ -171,6 +213,8 @@ internal sealed class ArchivedWal : IDisposable, IAsyncDisposable
         {
             if (disposing && ownsInner)
                 inner.Dispose();
+            if (disposing)
+                OwnedStored?.Dispose();
             base.Dispose(disposing);
         }
     }

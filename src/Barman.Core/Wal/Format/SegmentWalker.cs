@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Barman.Core.Wal.Format;
 
@@ -290,48 +291,61 @@ internal sealed class SegmentWalker
     }
 
     /// <summary>ValidXLogRecordHeader on the complete <paramref name="header"/> of <see cref="_record"/>.</summary>
+    /// <remarks>Inlined into the walk of every record; what a failure costs (formatting its message) is not.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool ValidateHeader(ReadOnlySpan<byte> header, ReadOnlySpan<byte> page, ulong pageLsn)
     {
         var rmid = header[17];
+        var previous = BinaryPrimitives.ReadUInt64LittleEndian(header[8..]);
+        if (previous == _lastRecord && _lastRecord != 0 && XLog.IsValidResourceManager(rmid))
+            return true;
+        return ValidateHeaderSlowly(rmid, previous, page, pageLsn);
+    }
+
+    /// <summary>The first record of the segment (prev-link unknown: the stitcher checks it), or a bad header.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool ValidateHeaderSlowly(byte rmid, ulong previous, ReadOnlySpan<byte> page, ulong pageLsn)
+    {
         if (!XLog.IsValidResourceManager(rmid))
         {
             Stop(StopKind.RecordHeader, _record, _record, $"invalid resource manager ID {rmid} at {Lsn.Format(_record)}",
                 ClaimedEnd(_record, _totalLength), page, pageLsn);
             return false;
         }
-        var previous = BinaryPrimitives.ReadUInt64LittleEndian(header[8..]);
         if (_lastRecord == 0)
         {
             // the record before is in an earlier segment (or unknown): the stitcher checks this link
             _first ??= new FirstRecord(_record, previous);
+            return true;
         }
-        else if (previous != _lastRecord)
-        {
-            Stop(StopKind.Record, _record, _record, $"record with incorrect prev-link {Lsn.Format(previous)} at {Lsn.Format(_record)}",
-                ClaimedEnd(_record, _totalLength), page, pageLsn);
-            return false;
-        }
-        return true;
+        Stop(StopKind.Record, _record, _record, $"record with incorrect prev-link {Lsn.Format(previous)} at {Lsn.Format(_record)}",
+            ClaimedEnd(_record, _totalLength), page, pageLsn);
+        return false;
     }
 
     /// <summary>
     /// ValidXLogRecord (the CRC: <paramref name="dataCrc"/>, the register after the data, then the header up to
     /// xl_crc), then the record is counted.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool CompleteRecord(ReadOnlySpan<byte> header, uint dataCrc, ReadOnlySpan<byte> page, ulong pageLsn)
     {
         var crc = Crc32C.Finish(Crc32C.Update(dataCrc, header[..XLog.RecordCrcOffset]));
         if (crc != BinaryPrimitives.ReadUInt32LittleEndian(header[XLog.RecordCrcOffset..]))
-        {
-            Stop(StopKind.Record, _record, _record, $"incorrect resource manager data checksum in record at {Lsn.Format(_record)}",
-                ClaimedEnd(_record, _totalLength), page, pageLsn);
-            return false;
-        }
+            return WrongChecksum(page, pageLsn);
         _lastRecord = _record;
         _endLsn = _record + _totalLength;
         _count++;
         _phase = XLog.IsSwitch(header[17], header[16]) ? Phase.AfterSwitch : Phase.Between;
         return _phase == Phase.Between;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool WrongChecksum(ReadOnlySpan<byte> page, ulong pageLsn)
+    {
+        Stop(StopKind.Record, _record, _record, $"incorrect resource manager data checksum in record at {Lsn.Format(_record)}",
+            ClaimedEnd(_record, _totalLength), page, pageLsn);
+        return false;
     }
 
     /// <summary>Where a record of <paramref name="totalLength"/> bytes starting at <paramref name="record"/> ends, page headers included.</summary>

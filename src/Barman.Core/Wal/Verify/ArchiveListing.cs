@@ -43,7 +43,7 @@ internal sealed class ArchiveListing
 
     /// <summary>The engine's view of the archive: the names, each read decompressed from the storage.</summary>
     public WalReadSource Source(IArchiveStorage storage) =>
-        new(_files.Keys.ToList(), (name, cancellationToken) => OriginalBytes.OpenOriginalAsync(storage, _files[name], cancellationToken));
+        new(_files.Keys.ToList(), (name, cancellationToken) => ArchivedWal.OpenForWalkAsync(storage, _files[name], cancellationToken));
 
     private void Add(ArchiveKey key)
     {

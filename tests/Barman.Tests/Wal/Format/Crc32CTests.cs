@@ -66,4 +66,21 @@ public sealed class Crc32CTests
             Assert.Equal(byByte, Crc32C.Update(Crc32C.Initial, data.AsSpan(0, length)));
         }
     }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(23, 1)]
+    [InlineData(383, 0)]
+    [InlineData(384, 5)]
+    [InlineData(1200, 2)]
+    [InlineData(1536, 0)]
+    [InlineData(4607, 7)]
+    [InlineData(100_000, 3)]
+    public void The_portable_path_matches_the_hardware_one(int length, int offset)
+    {
+        var data = new byte[length + offset];
+        new Random(length).NextBytes(data);
+
+        Assert.Equal(Crc32C.UpdatePortable(Crc32C.Initial, data.AsSpan(offset)), Crc32C.Update(Crc32C.Initial, data.AsSpan(offset)));
+    }
 }

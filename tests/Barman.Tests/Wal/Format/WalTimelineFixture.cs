@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using Barman.Core.Os;
 using Barman.Core.Wal;
 using Barman.Core.Wal.Format;
 using Barman.Tests.Infrastructure;
@@ -14,10 +12,12 @@ public sealed class WalTimelineCollection : ICollectionFixture<WalTimelineFixtur
 }
 
 /// <summary>
-/// Real WAL of two timelines, streamed by the real pg_receivewal from a hot standby that is then promoted:
-/// timeline 1 (records across pages and segments, full-page images, XLOG_SWITCHes, a 20 MB record spanning
+/// Real WAL of two timelines, streamed by this project's own <c>receive-wal</c> (supervising the real
+/// pg_receivewal) from a hot standby that is then promoted, and archived by its own <c>archive-wal</c>
+/// (archive-time validation included: every file must be accepted): timeline 1 (records across pages and segments, full-page images, XLOG_SWITCHes, a 20 MB record spanning
 /// more than a segment), its <c>.partial</c>, <c>00000002.history</c>, the first segment of timeline 2 holding
-/// pages of timeline 1, more timeline 2 segments and its <c>.partial</c>. Built once for the collection.
+/// pages of timeline 1, more timeline 2 segments and its <c>.partial</c> (still in <c>streaming/</c>, the newest partial stays there).
+/// Built once for the collection; the archive's files are then gathered flat in <see cref="Captured"/>.
 /// </summary>
 public sealed class WalTimelineFixture : IAsyncLifetime
 {
@@ -26,7 +26,7 @@ public sealed class WalTimelineFixture : IAsyncLifetime
 
     public PgCluster Primary { get; } = new();
 
-    /// <summary>What pg_receivewal wrote (read-only for the tests: copy before changing anything).</summary>
+    /// <summary>What receive-wal and archive-wal made, gathered flat (read-only for the tests: copy before changing anything).</summary>
     public string Captured => _dir.Combine("captured");
 
     public ulong SystemIdentifier { get; private set; }
@@ -54,29 +54,29 @@ public sealed class WalTimelineFixture : IAsyncLifetime
 
         var standby = await StartStandbyAsync();
         await ExecuteAsync(standby, "select pg_create_physical_replication_slot('verify', true)");
-        using var receiver = StartReceiver(standby);
-        var stderr = receiver.StandardError.ReadToEndAsync();
+        var config = await WriteBarmanConfigAsync(standby);
+        await BarmanAsync(config, "receive-wal", "--background", "pg");
         try
         {
             await GenerateTimeline1Async();
             var end = await Primary.ScalarAsync<string>("select pg_current_wal_flush_lsn()::text");
-            await WaitForAsync(standby, $"select pg_last_wal_replay_lsn() >= '{end}'", receiver, stderr);
-            await WaitForReceiverAsync(standby, $"'{end}'::pg_lsn", receiver, stderr);
+            await WaitForAsync(standby, $"select pg_last_wal_replay_lsn() >= '{end}'");
+            await WaitForReceiverAsync(standby, $"'{end}'::pg_lsn");
 
             await PgCluster.RunAsPostgres(System.IO.Path.Combine(PgCluster.BinDir, "pg_ctl"), "-D", StandbyData, "-w", "-t", "60", "promote");
             await Primary.StopAsync("immediate");
             await GenerateTimeline2Async(standby);
-            await WaitForReceiverAsync(standby, "pg_current_wal_flush_lsn()", receiver, stderr);
+            await WaitForReceiverAsync(standby, "pg_current_wal_flush_lsn()");
         }
         finally
         {
-            if (!receiver.HasExited)
-                Posix.Kill(receiver.Id, Posix.SIGINT);
-            await receiver.WaitForExitAsync();
+            await BarmanAsync(config, "receive-wal", "--stop", "pg");
         }
+        await BarmanAsync(config, "archive-wal", "pg");
+        GatherArchive();
         Files = [.. Directory.GetFiles(Captured).Select(f => System.IO.Path.GetFileName(f)).Order(StringComparer.Ordinal)];
         if (Timeline1Segments.Count < 4 || Timeline2Segments.Count < 2 || !Files.Contains("00000002.history"))
-            throw new InvalidOperationException($"unexpected capture: {string.Join(", ", Files)}: {await stderr}");
+            throw new InvalidOperationException($"unexpected capture: {string.Join(", ", Files)}\n--- barman.log\n{BarmanLog()}");
     }
 
     public async Task DisposeAsync()
@@ -119,17 +119,54 @@ public sealed class WalTimelineFixture : IAsyncLifetime
         return port;
     }
 
-    private Process StartReceiver(int port)
+    private string BarmanHome => System.IO.Path.Combine(_standbyRoot, "barman");
+
+    private string BarmanLog() => File.Exists(System.IO.Path.Combine(BarmanHome, "barman.log"))
+        ? string.Join('\n', File.ReadLines(System.IO.Path.Combine(BarmanHome, "barman.log")).TakeLast(40))
+        : "(none)";
+
+    /// <summary>A server streaming from the standby through its slot; archive-wal is run once, at the end.</summary>
+    private async Task<string> WriteBarmanConfigAsync(int port)
     {
-        var psi = new ProcessStartInfo(System.IO.Path.Combine(PgCluster.BinDir, "pg_receivewal"))
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { "-h", Primary.Host, "-p", Port(port), "-U", "postgres", "--slot=verify", "--no-loop", "--synchronous", "--verbose", "-D", Captured })
-            psi.ArgumentList.Add(a);
-        return Process.Start(psi)!;
+        await PgCluster.RunAsPostgres("mkdir", "-m", "700", BarmanHome);
+        var config = System.IO.Path.Combine(_standbyRoot, "barman.conf");
+        await File.WriteAllTextAsync(config, $"""
+            [barman]
+            barman_home = {BarmanHome}
+            barman_user = postgres
+            log_file = {BarmanHome}/barman.log
+            log_level = DEBUG
+            archive_on_completion = off
+
+            [pg]
+            conninfo = host={Primary.Host} port={Port(port)} user=postgres dbname=postgres
+            streaming_conninfo = host={Primary.Host} port={Port(port)} user=postgres
+            backup_method = postgres
+            streaming_archiver = on
+            slot_name = verify
+            path_prefix = {PgCluster.BinDir}
+
+            """);
+        File.SetUnixFileMode(config, (UnixFileMode)0x1A4);
+        return config;
+    }
+
+    private async Task BarmanAsync(string config, params string[] args)
+    {
+        var result = await CliRunner.RunProcessAsync(["-c", config, .. args]);
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"barman {string.Join(' ', args)}: {result}\n--- barman.log\n{BarmanLog()}");
+    }
+
+    /// <summary>The archive (wals/, hash directories and history files) and the partial left in streaming/, flat in <see cref="Captured"/>.</summary>
+    private void GatherArchive()
+    {
+        var wals = System.IO.Path.Combine(BarmanHome, "pg", "wals");
+        var files = Directory.EnumerateFiles(wals, "*", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(System.IO.Path.Combine(BarmanHome, "pg", "streaming"), "*.partial"))
+            .Where(path => WalFileName.IsAnyXlogFile(System.IO.Path.GetFileName(path)));
+        foreach (var path in files)
+            File.Copy(path, System.IO.Path.Combine(Captured, System.IO.Path.GetFileName(path)));
     }
 
     /// <summary>Timeline 1: small and large records, full-page images, records across segments, two switches.</summary>
@@ -159,18 +196,17 @@ public sealed class WalTimelineFixture : IAsyncLifetime
         await ExecuteAsync(port, "insert into t select g, md5(g::text) from generate_series(1, 100) g");
     }
 
-    private async Task WaitForReceiverAsync(int port, string lsn, Process receiver, Task<string> stderr) =>
-        await WaitForAsync(port, $"select coalesce(bool_or(flush_lsn >= {lsn}), false) from pg_stat_replication where application_name = 'pg_receivewal'", receiver, stderr);
+    /// <summary>pg_receivewal (receive-wal's child, on the standby) has written up to <paramref name="lsn"/>.</summary>
+    private async Task WaitForReceiverAsync(int port, string lsn) =>
+        await WaitForAsync(port, $"select coalesce(bool_or(write_lsn >= {lsn}), false) from pg_stat_replication where application_name = 'barman_receive_wal'");
 
-    private static async Task WaitForAsync(int port, string sql, Process receiver, Task<string> stderr)
+    private async Task WaitForAsync(int port, string sql)
     {
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (!await ScalarAsync<bool>(port, sql))
         {
-            if (receiver.HasExited)
-                throw new InvalidOperationException($"pg_receivewal exited {receiver.ExitCode}: {await stderr}");
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"waited 90 s for: {sql}");
+                throw new TimeoutException($"waited 90 s for: {sql}\n--- barman.log\n{BarmanLog()}");
             await Task.Delay(20);
         }
     }
