@@ -46,6 +46,13 @@ internal static class ArchiveWal
             Record(server, started, clock, false, 0, capture);
             return ArchivePassResult.Failed;
         }
+        catch (IOException e)
+        {
+            // a full or failing disk under the lock directory: one line, never a stack trace
+            capture.Error($"Unable to take the archive-wal lock '{lockPath}' of server '{server.Name}': {FileErrors.Cause(e, [server.LockDirectory])}");
+            Record(server, started, clock, false, 0, capture);
+            return ArchivePassResult.Failed;
+        }
         if (held is null)
         {
             output.Info($"Another archive-wal process is already running on server {server.Name}. Skipping to the next server");

@@ -206,6 +206,25 @@ public sealed class FailureHygieneTests
         Assert.DoesNotContain("EXCEPTION", r.Err, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_lock_directory_that_cannot_be_written_is_one_error_line()
+    {
+        using var h = new ArchiveHarness();
+        var locks = h.Dir.Combine("locks");
+        h.Server = h.Server with { Global = h.Global with { LockDirectory = locks } };
+        using var mount = await Tmpfs.MountAsync(locks, "1m");
+        var (code, _, err) = await Tool("mount", "-o", "remount,ro", locks);
+        Assert.True(code == 0, err);
+        h.Put(h.Streaming, Seg(1, 1));
+        h.Put(h.Streaming, Seg(1, 2));
+
+        var r = await h.RunAsync();
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal($"ERROR: Unable to take the archive-wal lock '{WalLayout.ArchiveWalLockPath(h.Server)}' of server 'pg': Read-only file system on directory '{locks}'\n", r.Err);
+        Assert.Equal([Seg(1, 1), Seg(1, 2)], h.Names(h.Streaming));
+    }
+
     /// <summary>Queues <paramref name="count"/> segments of incompressible content (300 KiB each); returns their bytes by name.</summary>
     private static Dictionary<string, byte[]> RandomSegments(ArchiveHarness h, int count)
     {
