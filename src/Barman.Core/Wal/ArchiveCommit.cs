@@ -37,7 +37,7 @@ internal sealed record CommitResult(IReadOnlyList<ArchiveItem> Archived, Archive
 /// and xlog.db truncated back, and the failure is xlog.db's; if the undoing fails too, the journal stays
 /// and the next run's recovery completes the chunk.</item>
 /// <item>Only then the sources of copies are unlinked; then the source directory is fsynced, and
-/// errors/ when something went there; stale temporary copies are removed.</item>
+/// errors/ when something went there.</item>
 /// <item>The journal is removed (and its directory fsynced) last — after the post hooks when some are
 /// configured and files were archived (<see cref="Complete"/>), so that a crash runs them again; never
 /// when an upload failed without an answer (it may have landed: the next run's recovery decides).</item>
