@@ -39,8 +39,21 @@ internal static partial class Posix
     [LibraryImport("libc")]
     private static partial uint geteuid();
 
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int access(string path, int mode);
+
     [LibraryImport("libc")]
     private static partial int getsid(int pid);
+
+    /// <summary>
+    /// access(W_OK|X_OK): 0 when the calling user may create and remove entries in directory
+    /// <paramref name="path"/>, otherwise the errno that refuses it (EACCES, EPERM, EROFS, ENOENT...).
+    /// </summary>
+    public static int DirectoryWriteRefusal(string path)
+    {
+        const int W_OK = 2, X_OK = 1;
+        return access(path, W_OK | X_OK) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
 
     /// <summary>flock(LOCK_EX[|LOCK_NB]) on an open file; false when another process holds it.</summary>
     public static bool TryLock(SafeHandle file, bool blocking)

@@ -16,7 +16,7 @@ internal sealed record ArchiveJournal(string Phase, long XlogdbInode, long Xlogd
     public const string Commit = "commit";
     private const string Magic = "barman-archive-journal 1";
 
-    /// <summary>Writes the journal atomically: <c>.new</c> + fsync + rename + fsync of the directory.</summary>
+    /// <summary>Writes the journal atomically: <c>.new</c> + fsync + rename + fsync of the directory; a failed write removes its <c>.new</c>.</summary>
     public void Write(string path)
     {
         var text = new StringBuilder();
@@ -28,14 +28,24 @@ internal sealed record ArchiveJournal(string Phase, long XlogdbInode, long Xlogd
         var dir = Path.GetDirectoryName(path)!;
         DurableFile.CreateDirectoryDurably(dir);
         var tmp = path + ".new";
-        using (var fs = new FileStream(tmp, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None, UnixCreateMode = FileModes.PrivateFile }))
+        try
         {
-            FileModes.Set(fs.SafeFileHandle, FileModes.PrivateFile);
-            fs.Write(Encoding.UTF8.GetBytes(text.ToString()));
-            fs.Flush();
-            FileCalls.Fsync(fs.SafeFileHandle);
+            using (var fs = new FileStream(tmp, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None, UnixCreateMode = FileModes.PrivateFile }))
+            {
+                FileModes.Set(fs.SafeFileHandle, FileModes.PrivateFile);
+                fs.Write(Encoding.UTF8.GetBytes(text.ToString()));
+                fs.Flush();
+                FileCalls.Fsync(fs.SafeFileHandle);
+            }
+            FileCalls.Rename(tmp, path);
         }
-        FileCalls.Rename(tmp, path);
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk must not leave the half-written journal behind (unlink needs no free space);
+            // the journal it was to replace, if any, stays whole.
+            DurableFile.DeleteIfExists(tmp);
+            throw;
+        }
         DurableFile.FsyncDirectory(dir);
     }
 

@@ -86,7 +86,7 @@ internal static class ArchiveRecovery
             else
                 await storage.DiscardStagedAsync(key, cancellationToken);
         }
-        if (completed.Count == 0)
+        if (journal.Phase != ArchiveJournal.Commit)
             return completed;
 
         // The renames happened but their directories may not have been fsynced.
@@ -97,14 +97,17 @@ internal static class ArchiveRecovery
                 DurableFile.FsyncDirectory(directory);
         }
         // xlog.db is cut back only when what follows the recorded length is this chunk's own append
-        // (torn or whole). A file rewritten since (rebuild-xlogdb), even one that got the recorded inode
-        // back, keeps every line; either way a name xlog.db already lists is not added again.
+        // (torn or whole) — also when none of its files stayed archived (an append whose undoing was cut
+        // short). A file rewritten since (rebuild-xlogdb), even one that got the recorded inode back, keeps
+        // every line; either way a name xlog.db already lists is not added again.
         var (inode, length) = db.Identity();
         if (inode == journal.XlogdbInode && length >= journal.XlogdbLength && db.TailIsAppendOf(journal.XlogdbLength, journal.Entries.Select(e => e.Entry)))
         {
             db.Truncate(journal.XlogdbLength);
             CrashPoint.Hit("recovery-truncated");
         }
+        if (completed.Count == 0)
+            return completed;
         var present = db.ReadEntries().Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
         db.Append(completed.Where(e => !present.Contains(e.Entry.Name)).Select(e => e.Entry));
         CrashPoint.Hit("recovery-appended");

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Barman.Core.Configuration;
 using Barman.Core.Hooks;
-using Barman.Core.Logging;
 using Barman.Core.Os;
 using Barman.Core.Output;
 using Barman.Core.Storage;
@@ -44,6 +43,13 @@ internal static class ArchiveWal
         catch (UnauthorizedAccessException)
         {
             capture.Error($"Permission denied, unable to access '{lockPath}'");
+            Record(server, started, clock, false, 0, capture);
+            return ArchivePassResult.Failed;
+        }
+        catch (IOException e)
+        {
+            // a full or failing disk under the lock directory: one line, never a stack trace
+            capture.Error($"Unable to take the archive-wal lock '{lockPath}' of server '{server.Name}': {FileErrors.Cause(e, [server.LockDirectory])}");
             Record(server, started, clock, false, 0, capture);
             return ArchivePassResult.Failed;
         }
@@ -100,8 +106,9 @@ internal static class ArchiveWal
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            BarmanLog.For("barman.wal_archiver").Error(e, "archive-wal failed for server {Server:l}", server.Name);
-            output.Error($"archive-wal failed for server '{server.Name}': {FileErrors.Describe(e)}");
+            // An expected I/O failure (full disk, permission, read-only or failing disk): one line with
+            // its cause, on stderr and in the log, never a stack trace.
+            output.Error($"archive-wal failed for server '{server.Name}': {FileErrors.Describe(e, [server.WalsDirectory, server.StreamingWalsDirectory, server.IncomingWalsDirectory, server.ErrorsDirectory, Path.GetDirectoryName(server.XlogdbFile)!, server.BackupDirectory])}");
             return false;
         }
         return true;

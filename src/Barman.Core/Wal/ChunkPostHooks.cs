@@ -1,5 +1,3 @@
-using Barman.Core.Os;
-
 namespace Barman.Core.Wal;
 
 /// <summary>The post hooks of a committed chunk, run once the xlogdb lock is released.</summary>
@@ -18,7 +16,7 @@ internal static class ChunkPostHooks
                 _ when commit.Archived.Contains(item) => null,
                 ArchiveOutcome.Corrupt => $"CorruptWalFile:{item.Refusal}",
                 ArchiveOutcome.MatchingDuplicate or ArchiveOutcome.Duplicate => hooks.DuplicateError(item.Source, item.Outcome == ArchiveOutcome.MatchingDuplicate),
-                _ => FileErrors.Describe(commit.Failed?.Error),
+                _ => commit.Cause ?? "unknown error",
             };
             await hooks.RunPostAsync(item.Source, item.Destination, error is null ? (item.Size, item.Compression) : null, error, cancellationToken);
             CrashPoint.Hit("post-hooks");

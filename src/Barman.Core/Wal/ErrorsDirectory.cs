@@ -55,7 +55,7 @@ internal sealed class ErrorsDirectory(ServerConfig server, IOutput output, ILogg
                     log.Warning("{Path:l} not found", source);
                     continue;
                 }
-                output.Error($"Unable to move '{source}' to the errors directory of server '{server.Name}': {FileErrors.Describe(e)}");
+                output.Error($"Unable to move '{source}' to the errors directory of server '{server.Name}': {FileErrors.Describe(e, [server.ErrorsDirectory, SourceDirectory])}");
                 return false;
             }
         }
@@ -86,8 +86,16 @@ internal sealed class ErrorsDirectory(ServerConfig server, IOutput output, ILogg
             }
             catch (IOException e) when (e.HResult == FileCalls.EXDEV && FileCalls.Lstat(source) is { IsRegularFile: true } status)
             {
-                DurableFile.CopyDurably(source, target + ".tmp", status);
-                FileCalls.RenameNoReplace(target + ".tmp", target);
+                try
+                {
+                    DurableFile.CopyDurably(source, target + ".tmp", status);
+                    FileCalls.RenameNoReplace(target + ".tmp", target);
+                }
+                catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
+                {
+                    DurableFile.DeleteIfExists(target + ".tmp"); // a full disk keeps nothing of the attempt
+                    throw;
+                }
                 DurableFile.FsyncDirectory(server.ErrorsDirectory);
                 File.Delete(source);
                 return target;

@@ -2,7 +2,6 @@ using Barman.Core.Compression;
 using Barman.Core.Configuration;
 using Barman.Core.Hooks;
 using Barman.Core.Logging;
-using Barman.Core.Os;
 using Barman.Core.Output;
 using Barman.Core.Storage;
 using Serilog;
@@ -116,8 +115,11 @@ internal sealed class WalArchiver
     {
         var items = chunk.Select(NewItem).ToArray();
         var compressing = _compressor is not null;
-        if (compressing)
-            _commit.BeginPreparation(items);
+        if (compressing && _commit.BeginPreparation(items) is { } journalFailure)
+        {
+            _output.Error(journalFailure);
+            return false;
+        }
 
         await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken }, _preparation.PrepareAsync);
 
@@ -126,9 +128,9 @@ internal sealed class WalArchiver
         if (_hooks is not null)
             await ChunkPostHooks.RunAsync(_hooks, items, commit, cancellationToken);
         _commit.Complete(commit);
-        if (commit.Failed is { } failed)
+        if (commit.Failure is { } failure)
         {
-            _output.Error($"Unable to archive WAL file '{failed.Source.Path}' for server '{_server.Name}': {FileErrors.Describe(failed.Error)}");
+            _output.Error(failure);
             return false;
         }
         return true;

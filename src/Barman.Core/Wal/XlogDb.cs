@@ -196,6 +196,8 @@ internal sealed class XlogDb : IDisposable
     /// <summary>Cuts xlog.db back to <paramref name="length"/> bytes and fsyncs (undoing our own append).</summary>
     public void Truncate(long length)
     {
+        if (Identity().Length <= length)
+            return; // nothing to undo: xlog.db is not even opened for writing (it may refuse it)
         using var fs = new FileStream(Path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
         if (fs.Length > length)
         {
