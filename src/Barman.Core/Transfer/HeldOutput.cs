@@ -18,6 +18,12 @@ internal sealed class HeldOutput(Stream destination) : Stream
     private int _held;
     private bool _streaming;
 
+    /// <summary>
+    /// The destination itself while nothing is held yet: for a caller that has made sure a whole file
+    /// is good before its first byte leaves (a plain segment of the right length) and writes it there directly.
+    /// </summary>
+    public Stream? Unheld => _held == 0 && !_streaming ? destination : null;
+
     public override bool CanRead => false;
     public override bool CanSeek => false;
     public override bool CanWrite => true;
