@@ -3,10 +3,12 @@ using System.Buffers;
 namespace Barman.Core.Transfer;
 
 /// <summary>
-/// get-wal's standard output: the bytes are held in memory (up to <see cref="Limit"/>, more than a
-/// segment of the usual sizes) and written only by <see cref="ReleaseAsync"/>, once the whole file
-/// was read and decompressed without error, so that a damaged archive file never leaves half a
-/// segment in <c>%p</c>. Beyond the limit the bytes stream through (exit code only).
+/// get-wal's standard output when it cannot be truncated back (a pipe: ssh, barman-wal-restore; a
+/// device): the bytes are held in memory (up to <see cref="Limit"/>, more than a segment of the usual
+/// sizes) and written only by <see cref="ReleaseAsync"/>, once the whole file was read and
+/// decompressed without error, so that a damaged archive file never leaves half a segment there.
+/// Beyond the limit the bytes stream through (exit code only). A regular file on standard output is
+/// written directly and rewound instead (<c>Os/DescriptorStream</c>).
 /// </summary>
 internal sealed class HeldOutput(Stream destination) : Stream
 {
