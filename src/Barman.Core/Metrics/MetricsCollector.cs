@@ -8,15 +8,17 @@ using Npgsql;
 namespace Barman.Core.Metrics;
 
 /// <summary>
-/// Gathers one server's metrics cheaply: a lock probe, a listing of each queue and of errors/, one
-/// pass over xlog.db, the archive-wal outcome file, and one query on one connection to PostgreSQL
-/// (bounded by <see cref="PostgresTimeout"/>; an unreachable server only loses its PostgreSQL samples).
+/// Gathers servers' metrics cheaply: for each, a lock probe, a listing of each queue and of errors/,
+/// one pass over xlog.db, the archive-wal outcome file, and one query to PostgreSQL on the connection
+/// its conninfo shares with the other servers of this run (<see cref="SharedConnections"/>, opening
+/// bounded by <see cref="PostgresTimeout"/>; an unreachable server only loses its PostgreSQL samples).
 /// </summary>
-internal sealed class MetricsCollector(TimeProvider? clock = null)
+internal sealed class MetricsCollector(TimeProvider? clock = null) : IAsyncDisposable
 {
     public static readonly TimeSpan PostgresTimeout = TimeSpan.FromSeconds(5);
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly SharedConnections _connections = new(PostgresTimeout);
 
     private sealed record PostgresSample(bool Up, long? StreamingLag, long? SlotRetained);
 
@@ -64,7 +66,7 @@ internal sealed class MetricsCollector(TimeProvider? clock = null)
     /// One round trip: the walsender of this server's receive-wal (by slot, else application_name)
     /// and the slot, both measured from the server's current WAL position (the received one on a standby).
     /// </summary>
-    private static async Task<PostgresSample?> QueryAsync(ServerConfig server, CancellationToken cancellationToken)
+    private async Task<PostgresSample?> QueryAsync(ServerConfig server, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(server.Conninfo))
             return null;
@@ -79,10 +81,10 @@ internal sealed class MetricsCollector(TimeProvider? clock = null)
                  FROM pg_replication_slots WHERE slot_name = $1 AND slot_type = 'physical')
             FROM pos
             """;
-        PostgresConnection connection;
+        SharedConnections.Lease lease;
         try
         {
-            connection = await PostgresConnection.OpenAsync(server.Conninfo, PostgresTimeout, cancellationToken);
+            lease = await _connections.AcquireAsync(server.Conninfo, cancellationToken);
         }
         catch (Exception e) when (ConnectionFailure.Is(e))
         {
@@ -90,11 +92,11 @@ internal sealed class MetricsCollector(TimeProvider? clock = null)
             ConnectionFailure.Log(e);
             return new PostgresSample(false, null, null);
         }
-        await using (connection)
+        using (lease)
         {
             try
             {
-                await using var command = new NpgsqlCommand(sql, connection.Npgsql);
+                await using var command = new NpgsqlCommand(sql, lease.Connection.Npgsql);
                 command.Parameters.Add(new NpgsqlParameter { Value = (object?)server.SlotName ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
                 command.Parameters.Add(new NpgsqlParameter { Value = server.StreamingArchiverName });
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -109,4 +111,6 @@ internal sealed class MetricsCollector(TimeProvider? clock = null)
             }
         }
     }
+
+    public ValueTask DisposeAsync() => _connections.DisposeAsync();
 }

@@ -19,7 +19,7 @@ internal static class MetricsExport
 
     public static async Task<string> RenderAsync(IEnumerable<ServerConfig> servers, CancellationToken cancellationToken, TimeProvider? clock = null)
     {
-        var collector = new MetricsCollector(clock);
+        await using var collector = new MetricsCollector(clock);
         var collected = await Task.WhenAll(servers.OrderBy(s => s.Name, StringComparer.Ordinal).Select(s => collector.CollectAsync(s, cancellationToken)));
         return PrometheusText.Render(MetricNames.Families(collected));
     }

@@ -7,6 +7,7 @@ internal static partial class FileCalls
 {
     private const int AT_FDCWD = -100;
     private const int AT_SYMLINK_NOFOLLOW = 0x100;
+    private const int AT_EMPTY_PATH = 0x1000;
     private const uint STATX_BASIC_STATS = 0x7ff;
     private const uint RENAME_NOREPLACE = 1;
     public const int ENOENT = 2, EEXIST = 17, EXDEV = 18, EINVAL = 22, ENOSYS = 38, ENOSPC = 28;
@@ -30,7 +31,6 @@ internal static partial class FileCalls
     /// <exception cref="IOException">any other failure (permission denied, I/O error), with the errno text.</exception>
     public static FileStatus? Lstat(string path)
     {
-        // struct statx is arch-independent: mode u16 at 28, ino u64 at 32, size u64 at 40, stx_mtime {i64 sec, u32 nsec} at 112.
         Span<byte> buffer = stackalloc byte[256];
         if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buffer) != 0)
         {
@@ -39,6 +39,22 @@ internal static partial class FileCalls
                 return null;
             throw Failure(errno, path);
         }
+        return Parse(buffer);
+    }
+
+    /// <summary>fstat of an open file descriptor (standard output, say).</summary>
+    /// <exception cref="IOException">the descriptor is not open, or another failure.</exception>
+    public static FileStatus StatDescriptor(int descriptor)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        if (statx(descriptor, "", AT_EMPTY_PATH, STATX_BASIC_STATS, buffer) != 0)
+            throw Failure(Marshal.GetLastPInvokeError(), $"file descriptor {descriptor}");
+        return Parse(buffer);
+    }
+
+    private static FileStatus Parse(ReadOnlySpan<byte> buffer)
+    {
+        // struct statx is arch-independent: mode u16 at 28, ino u64 at 32, size u64 at 40, stx_mtime {i64 sec, u32 nsec} at 112.
         var mode = MemoryMarshal.Read<ushort>(buffer[28..]);
         var inode = MemoryMarshal.Read<long>(buffer[32..]);
         var size = MemoryMarshal.Read<long>(buffer[40..]);

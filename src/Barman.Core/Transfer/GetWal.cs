@@ -78,9 +78,36 @@ internal static class GetWal
         }
 
         // Standard output carries the WAL and nothing else: "Sending WAL" goes to the log only.
+        await SendToStandardOutputAsync(locator, server, options, claimStandardOutput(), output, suffix, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends the WAL to standard output whole or not at all. A regular file (<c>&gt; %p</c>) is written
+    /// directly and truncated back to its starting length when the send fails; anything else (a pipe,
+    /// ssh) gets the bytes only once all were read and checked (<see cref="HeldOutput"/>), except a
+    /// plain segment of the right length, copied in the kernel.
+    /// </summary>
+    private static async Task SendToStandardOutputAsync(WalLocator locator, ServerConfig server, GetWalOptions options, Stream stdout,
+        IOutput output, string suffix, CancellationToken cancellationToken)
+    {
         var log = BarmanLog.For("barman.server");
-        await using var held = new HeldOutput(claimStandardOutput());
-        if (await SendAsync(locator, server, options, held, "to standard output", message => log.Information("{Message:l}", message), output, suffix, cancellationToken))
+        void Announce(string message) => log.Information("{Message:l}", message);
+        if (stdout is DescriptorStream file && file.TryMarkRewindPoint())
+        {
+            var sent = false;
+            try
+            {
+                sent = await SendAsync(locator, server, options, file, "to standard output", Announce, output, suffix, cancellationToken);
+            }
+            finally
+            {
+                if (!sent)
+                    Rewind(file, output, server, options.WalName, suffix);
+            }
+            return;
+        }
+        await using var held = new HeldOutput(stdout);
+        if (await SendAsync(locator, server, options, held, "to standard output", Announce, output, suffix, cancellationToken))
         {
             try
             {
@@ -88,8 +115,20 @@ internal static class GetWal
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Failed(output, server, wal, "to standard output", suffix, e);
+                Failed(output, server, options.WalName, "to standard output", suffix, e);
             }
+        }
+    }
+
+    private static void Rewind(DescriptorStream file, IOutput output, ServerConfig server, string wal, string suffix)
+    {
+        try
+        {
+            file.Rewind();
+        }
+        catch (IOException e)
+        {
+            Failed(output, server, wal, "to standard output (and it could not be truncated back)", suffix, e);
         }
     }
 

@@ -3,10 +3,12 @@ using System.Buffers;
 namespace Barman.Core.Transfer;
 
 /// <summary>
-/// get-wal's standard output: the bytes are held in memory (up to <see cref="Limit"/>, more than a
-/// segment of the usual sizes) and written only by <see cref="ReleaseAsync"/>, once the whole file
-/// was read and decompressed without error, so that a damaged archive file never leaves half a
-/// segment in <c>%p</c>. Beyond the limit the bytes stream through (exit code only).
+/// get-wal's standard output when it cannot be truncated back (a pipe: ssh, barman-wal-restore; a
+/// device): the bytes are held in memory (up to <see cref="Limit"/>, more than a segment of the usual
+/// sizes) and written only by <see cref="ReleaseAsync"/>, once the whole file was read and
+/// decompressed without error, so that a damaged archive file never leaves half a segment there.
+/// Beyond the limit the bytes stream through (exit code only). A regular file on standard output is
+/// written directly and rewound instead (<c>Os/DescriptorStream</c>).
 /// </summary>
 internal sealed class HeldOutput(Stream destination) : Stream
 {
@@ -17,6 +19,12 @@ internal sealed class HeldOutput(Stream destination) : Stream
     private readonly List<byte[]> _chunks = [];
     private int _held;
     private bool _streaming;
+
+    /// <summary>
+    /// The destination itself while nothing is held yet: for a caller that has made sure a whole file
+    /// is good before its first byte leaves (a plain segment of the right length) and writes it there directly.
+    /// </summary>
+    public Stream? Unheld => _held == 0 && !_streaming ? destination : null;
 
     public override bool CanRead => false;
     public override bool CanSeek => false;

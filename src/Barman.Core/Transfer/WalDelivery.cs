@@ -1,4 +1,5 @@
 using Barman.Core.Compression;
+using Barman.Core.Os;
 using Barman.Core.Wal;
 
 namespace Barman.Core.Transfer;
@@ -7,11 +8,11 @@ namespace Barman.Core.Transfer;
 /// Turns a stored WAL file into what get-wal sends: the original bytes (<see cref="ArchivedWal"/>
 /// decompresses whatever the archive holds), recompressed for <c>-z</c>/<c>-j</c> unless already in
 /// that format (Barman sends such a file as stored), or the stored bytes for <c>--keep-compression</c>.
+/// A plain local segment of the right length going to standard output is copied in the kernel
+/// (<see cref="DescriptorStream.TryCopyFrom"/>): no byte passes through this process.
 /// </summary>
 internal static class WalDelivery
 {
-    private const int BufferSize = 1 << 20;
-
     /// <summary>Copies <paramref name="wal"/> into <paramref name="destination"/> in the requested form.</summary>
     /// <exception cref="WalReadException">the stored file cannot be read or decompressed.</exception>
     public static async Task SendAsync(ArchivedWal wal, OutputCompression form, Stream destination, CancellationToken cancellationToken)
@@ -25,16 +26,28 @@ internal static class WalDelivery
         // The stored bytes as they are; otherwise through the original bytes, which are checked.
         if (form == OutputCompression.Keep || (target is not null && target == wal.StoredFormat))
         {
-            await using var stored = wal.OpenStored();
-            await stored.CopyToAsync(destination, BufferSize, cancellationToken);
+            await wal.CopyStoredToAsync(destination, cancellationToken);
             return;
         }
         if (target is null)
         {
+            if (KernelCopyTarget(destination) is { } descriptor && wal.PlainSegmentFile() is { } segment && descriptor.TryCopyFrom(segment.File, segment.Length))
+                return;
             await wal.CopyOriginalToAsync(destination, cancellationToken);
             return;
         }
         await using var compressor = Compressors.For(target.Value).Compress(destination);
         await wal.CopyOriginalToAsync(compressor, cancellationToken);
     }
+
+    /// <summary>
+    /// The descriptor a plain segment can be copied to in the kernel: standard output itself (a file
+    /// that is rewound on failure), or behind a <see cref="HeldOutput"/> that holds nothing yet.
+    /// </summary>
+    private static DescriptorStream? KernelCopyTarget(Stream destination) => destination switch
+    {
+        DescriptorStream descriptor => descriptor,
+        HeldOutput { Unheld: DescriptorStream descriptor } => descriptor,
+        _ => null,
+    };
 }

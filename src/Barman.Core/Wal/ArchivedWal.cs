@@ -1,5 +1,6 @@
 using Barman.Core.Compression;
 using Barman.Core.Storage;
+using Microsoft.Win32.SafeHandles;
 
 namespace Barman.Core.Wal;
 
@@ -124,6 +125,31 @@ internal sealed class ArchivedWal : IDisposable, IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// The stored file itself when it is a plain WAL segment on local disk exactly as long as the
+    /// segment size its first page header declares: then its bytes are its original bytes, whole, and
+    /// can be copied as they are (in the kernel). Null otherwise (compressed, not a segment, the wrong
+    /// length, another storage): read those through <see cref="OpenOriginal"/>, which checks.
+    /// </summary>
+    /// <exception cref="WalReadException">its header or length cannot be read.</exception>
+    public (SafeFileHandle File, long Length)? PlainSegmentFile()
+    {
+        if (StoredFormat is not null || Stored is not FileStream file)
+            return null;
+        try
+        {
+            var handle = file.SafeFileHandle;
+            Span<byte> header = stackalloc byte[WalSegmentLength.LongHeaderSize];
+            var read = RandomAccess.Read(handle, header, 0);
+            var length = RandomAccess.GetLength(handle);
+            return WalSegmentLength.DeclaredSize(header[..read]) == length ? (handle, length) : null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw Damaged(e, null);
+        }
+    }
+
     /// <summary>The stored bytes as they are, read once from the start; read failures as <see cref="WalReadException"/>.</summary>
     public Stream OpenStored() => new ReadFailureStream(Stored, null, ownsInner: false, checkSegmentLength: false);
 
@@ -132,7 +158,41 @@ internal sealed class ArchivedWal : IDisposable, IAsyncDisposable
     public async Task CopyOriginalToAsync(Stream destination, CancellationToken cancellationToken)
     {
         await using var original = OpenOriginal();
-        await original.CopyToAsync(destination, 1 << 20, cancellationToken);
+        await CopyAsync(original, destination, cancellationToken);
+    }
+
+    /// <summary>Writes the stored bytes as they are into <paramref name="destination"/> (read failures as <see cref="WalReadException"/>).</summary>
+    public async Task CopyStoredToAsync(Stream destination, CancellationToken cancellationToken)
+    {
+        await using var stored = OpenStored();
+        await CopyAsync(stored, destination, cancellationToken);
+    }
+
+    private async Task CopyAsync(Stream source, Stream destination, CancellationToken cancellationToken)
+    {
+        const int BufferSize = 1 << 20;
+        if (Stored is not FileStream)
+        {
+            await source.CopyToAsync(destination, BufferSize, cancellationToken);
+            return;
+        }
+        // A local file is read synchronously: .NET has no asynchronous file I/O on Unix (every ReadAsync
+        // of a FileStream is a hop to the thread pool, which a one-segment get-wal process would start
+        // for it), and the destination is this process's stdout, a file or a compressor.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            int read;
+            while ((read = source.Read(buffer, 0, BufferSize)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                destination.Write(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     internal static WalReadException Damaged(Exception e, CompressionFormat? format) =>

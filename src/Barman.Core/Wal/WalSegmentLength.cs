@@ -11,7 +11,8 @@ namespace Barman.Core.Wal;
 /// </summary>
 internal sealed class WalSegmentLength
 {
-    private const int LongHeaderSize = 40;
+    /// <summary>Bytes of the long page header that declare the sizes.</summary>
+    public const int LongHeaderSize = 40;
     private const ushort LongHeaderFlag = 0x0002;
     private readonly byte[] _header = new byte[LongHeaderSize];
     private int _headerFilled;
@@ -40,14 +41,19 @@ internal sealed class WalSegmentLength
             : null;
     }
 
-    /// <summary>The segment size its first page header declares, or null when it does not start like a segment.</summary>
-    private long? SegmentSize()
+    private long? SegmentSize() => _headerFilled < LongHeaderSize ? null : DeclaredSize(_header);
+
+    /// <summary>
+    /// The segment size the first bytes of a file declare (its long page header), or null when they do
+    /// not start like a segment (a history file, a backup label, too few bytes).
+    /// </summary>
+    public static long? DeclaredSize(ReadOnlySpan<byte> header)
     {
-        if (_headerFilled < LongHeaderSize)
+        if (header.Length < LongHeaderSize)
             return null;
-        var info = BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(2));
-        var segmentSize = BinaryPrimitives.ReadUInt32LittleEndian(_header.AsSpan(32));
-        var blockSize = BinaryPrimitives.ReadUInt32LittleEndian(_header.AsSpan(36));
+        var info = BinaryPrimitives.ReadUInt16LittleEndian(header[2..]);
+        var segmentSize = BinaryPrimitives.ReadUInt32LittleEndian(header[32..]);
+        var blockSize = BinaryPrimitives.ReadUInt32LittleEndian(header[36..]);
         var plausible = (info & LongHeaderFlag) != 0
             && uint.IsPow2(segmentSize) && segmentSize is >= 1 << 20 and <= 1 << 30
             && uint.IsPow2(blockSize) && blockSize is >= 1 << 10 and <= 1 << 16;

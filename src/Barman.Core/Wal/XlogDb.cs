@@ -70,24 +70,7 @@ internal sealed class XlogDb : IDisposable
     /// How many files xlog.db lists, their archived size and the newest time, read in one pass
     /// without building the entries (metrics reads it every minute). Malformed lines are skipped.
     /// </summary>
-    public XlogDbSummary Summarize()
-    {
-        if (!File.Exists(Path))
-            return new XlogDbSummary(0, 0, null);
-        int files = 0;
-        long bytes = 0;
-        double? newest = null;
-        foreach (var line in File.ReadLines(Path, Encoding.UTF8))
-        {
-            if (line.Length == 0 || XlogDbEntry.TryParse(line) is not { } entry)
-                continue;
-            files++;
-            bytes += entry.Size;
-            if (newest is null || entry.Time > newest)
-                newest = entry.Time;
-        }
-        return new XlogDbSummary(files, bytes, newest);
-    }
+    public XlogDbSummary Summarize() => File.Exists(Path) ? XlogDbScan.Summarize(Path) : new XlogDbSummary(0, 0, null);
 
     /// <summary>Length of xlog.db in bytes and its inode (0, 0 when missing).</summary>
     public (long Inode, long Length) Identity()

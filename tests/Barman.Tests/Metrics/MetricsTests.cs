@@ -101,6 +101,41 @@ public sealed class MetricsTests(PgCluster cluster) : IClassFixture<PgCluster>
     }
 
     [Fact]
+    public async Task Servers_of_one_conninfo_share_one_connection_and_keep_their_own_figures()
+    {
+        await using var h = new CheckHarness(cluster);
+        h.WriteConfig(extraSections: $"""
+            [pg2]
+            conninfo = host=127.0.0.1 port={cluster.Port} user=postgres dbname=postgres
+            backup_method = postgres
+            streaming_archiver = on
+            slot_name = no_such_slot
+
+            [pg3]
+            conninfo = host=127.0.0.1 port={cluster.Port} user=postgres dbname=template1
+            backup_method = postgres
+            streaming_archiver = on
+            slot_name = {h.Slot}
+            """);
+        await cluster.ExecuteAsync($"select pg_create_physical_replication_slot('{h.Slot}', true)");
+        var trace = h.Dir.Combine("connect.trace");
+
+        var r = await CliRunner.RunProcessAsync(["-c", h.ConfigPath, "metrics"], launcher: ["/usr/bin/strace", "-f", "-e", "trace=connect", "-o", trace]);
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        await AssertValidAsync(r.Out);
+        foreach (var server in new[] { "pg", "pg2", "pg3" })
+            Assert.Equal(1, Value(r.Out, "barman_postgres_up", $"server=\"{server}\""));
+        // each server's own slot, on the connection it shares: pg2's does not exist
+        Assert.True(Value(r.Out, "barman_replication_slot_retained_bytes", Pg) >= 0, r.Out);
+        Assert.Null(Value(r.Out, "barman_replication_slot_retained_bytes", "server=\"pg2\""));
+        Assert.True(Value(r.Out, "barman_replication_slot_retained_bytes", "server=\"pg3\"") >= 0, r.Out);
+        // two distinct conninfos: two connections to the cluster for three servers
+        var connects = File.ReadLines(trace).Count(l => l.Contains($"htons({cluster.Port})", StringComparison.Ordinal));
+        Assert.Equal(2, connects);
+    }
+
+    [Fact]
     public async Task Output_file_is_replaced_atomically_readable_by_node_exporter()
     {
         await using var h = new CheckHarness(cluster);
