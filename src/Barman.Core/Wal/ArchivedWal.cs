@@ -129,7 +129,7 @@ internal sealed class ArchivedWal : IDisposable, IAsyncDisposable
     /// The stored file itself when it is a plain WAL segment on local disk exactly as long as the
     /// segment size its first page header declares: then its bytes are its original bytes, whole, and
     /// can be copied as they are (in the kernel). Null otherwise (compressed, not a segment, the wrong
-    /// length, another storage): read those through <see cref="OpenOriginal"/>, which checks.
+    /// length, another storage): read those through <see cref="OpenOriginal()"/>, which checks.
     /// </summary>
     /// <exception cref="WalReadException">its header or length cannot be read.</exception>
     public (SafeFileHandle File, long Length)? PlainSegmentFile()
