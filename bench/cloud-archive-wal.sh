@@ -38,6 +38,9 @@ wait_port() { for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/n
 median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 wall() { awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); v = 0; for (i = 1; i <= n; i++) v = v * 60 + t[i]; print v }' "$1"; }
 rss() { awk -F: '/Maximum resident set size/ { print $2 / 1024 }' "$1"; }
+cpu() { awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$1"; }
+# CPU seconds s3rver (one node process, one thread of JavaScript) has used so far: the local store's own ceiling
+s3rver_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/${PIDS[0]}/stat"; }
 
 S3PORT=$(free_port); rm -rf "$WORK/s3"; mkdir -p "$WORK/s3"
 # --openssl-legacy-provider: s3rver 3.7.1's listing tokens use DES (see docs/performance.md)
@@ -49,21 +52,23 @@ export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=
 export AWS_ENDPOINT_URL="http://127.0.0.1:$S3PORT"
 
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)   segments: $N x 16 MiB   $(node --version)   $BARMAN"
-printf '%-34s %5s %9s %9s %9s %8s\n' what N seconds s/seg MB/s RSS_MB
+printf '%-34s %5s %9s %9s %9s %8s %7s %9s\n' what N seconds s/seg MB/s RSS_MB CPU_s s3rver_s
 
 # barman-cloud-wal-archive, one process per segment, one after another (what archive_command does)
 rm -rf "$WORK/ref"; mkdir -p "$WORK/ref"
+for ((i = 1; i <= N; i++)); do
+  place_segment "${SAMPLE_FILES[$(( (i - 1) % ${#SAMPLE_FILES[@]} ))]}" "$WORK/ref/$(seg "$i")"
+done
 for flag in "" "-z"; do
   secs=(); rsss=()
   for ((i = 1; i <= REF && i <= N; i++)); do
-    place_segment "${SAMPLE_FILES[$(( (i - 1) % ${#SAMPLE_FILES[@]} ))]}" "$WORK/ref/$(seg "$i")"
     /usr/bin/time -v -o "$WORK/time.txt" barman-cloud-wal-archive $flag --endpoint-url "$AWS_ENDPOINT_URL" "s3://bench/ref$flag-$RANDOM" pg "$WORK/ref/$(seg "$i")" \
       >/dev/null 2>"$WORK/ref.err" || { cat "$WORK/ref.err" >&2; exit 1; }
     secs+=("$(wall "$WORK/time.txt")"); rsss+=("$(rss "$WORK/time.txt")")
   done
   s=$(printf '%s\n' "${secs[@]}" | median); m=$(printf '%s\n' "${rsss[@]}" | sort -g | tail -1)
-  printf '%-34s %5d %9.3f %9.3f %9.1f %8.1f\n' "barman-cloud-wal-archive ${flag:-plain}" "${#secs[@]}" \
-    "$(echo "$s * ${#secs[@]}" | bc -l)" "$s" "$(echo "16.777216 / $s" | bc -l)" "$m"
+  printf '%-34s %5d %9.3f %9.3f %9.1f %8.1f %7s %9s\n' "barman-cloud-wal-archive ${flag:-plain}" "${#secs[@]}" \
+    "$(echo "$s * ${#secs[@]}" | bc -l)" "$s" "$(echo "16.777216 / $s" | bc -l)" "$m" - -
 done
 
 # barman archive-wal: the whole queue in one run
@@ -92,12 +97,14 @@ compression = $([ "$comp" = none ] || echo "$comp")
 archive_upload_jobs = $JOBS
 CONF
     sync
+    store_before=$(s3rver_cpu)
     /usr/bin/time -v -o "$WORK/time.txt" "$BARMAN" -c "$home/barman.conf" -q archive-wal pg
+    store_cpu=$(echo "$(s3rver_cpu) - $store_before" | bc -l); own_cpu=$(cpu "$WORK/time.txt")
     archived=$(wc -l <"$home/pg/pg-xlog.db")
     [ "$archived" = "$N" ] || { echo "archived $archived of $N" >&2; exit 1; }
     secs+=("$(wall "$WORK/time.txt")"); rsss+=("$(rss "$WORK/time.txt")")
   done
   s=$(printf '%s\n' "${secs[@]}" | median); m=$(printf '%s\n' "${rsss[@]}" | sort -g | tail -1)
-  printf '%-34s %5d %9.3f %9.3f %9.1f %8.1f\n' "barman archive-wal $comp (jobs $JOBS)" "$N" "$s" "$(echo "$s / $N" | bc -l)" \
-    "$(echo "$N * 16.777216 / $s" | bc -l)" "$m"
+  printf '%-34s %5d %9.3f %9.3f %9.1f %8.1f %7.2f %9.2f\n' "barman archive-wal $comp (jobs $JOBS)" "$N" "$s" "$(echo "$s / $N" | bc -l)" \
+    "$(echo "$N * 16.777216 / $s" | bc -l)" "$m" "$own_cpu" "$store_cpu"
 done

@@ -36,14 +36,19 @@ setup() { # mode: an archive of N segments, by our archive-wal
   sync
 }
 
-loop() { # binary mode: seconds for N sequential get-wal processes, each into a file as %p
+loop() { # binary mode: seconds for N sequential get-wal processes, each into a new file as %p (PostgreSQL removes
+  # RECOVERYXLOG before each restore_command); every file is compared with the archived segment afterwards
   local bin=$1 mode=$2 i start end
+  rm -rf "$WORK/restored"; mkdir -p "$WORK/restored"; sync
   start=$(date +%s%N)
   for ((i = 1; i <= N; i++)); do
-    "$bin" -c "$WORK/$mode.conf" get-wal pg "$(name "$i")" > "$WORK/RECOVERYXLOG"
-    cmp -s "$WORK/RECOVERYXLOG" "$WORK/expected/$(name "$i")" || { echo "$bin: segment $i differs" >&2; exit 1; }
+    "$bin" -c "$WORK/$mode.conf" get-wal pg "$(name "$i")" > "$WORK/restored/$(name "$i")"
   done
   end=$(date +%s%N)
+  for ((i = 1; i <= N; i++)); do
+    cmp -s "$WORK/restored/$(name "$i")" "$WORK/expected/$(name "$i")" || { echo "$bin: segment $i differs" >&2; exit 1; }
+  done
+  rm -rf "$WORK/restored"
   echo "($end - $start) / 1000000000" | bc -l
 }
 
