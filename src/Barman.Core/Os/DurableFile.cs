@@ -50,6 +50,32 @@ internal static class DurableFile
     }
 
     /// <summary>
+    /// Creates <paramref name="path"/> for writing (replacing a stale one), mode <see cref="FileModes.PrivateFile"/>
+    /// whatever the umask or a replaced file's mode: WAL holds every row of the database.
+    /// </summary>
+    public static FileStream CreatePrivate(string path, int bufferSize = 4096)
+    {
+        var stream = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = bufferSize,
+            UnixCreateMode = FileModes.PrivateFile,
+        });
+        try
+        {
+            FileModes.Set(stream.SafeFileHandle, FileModes.PrivateFile);
+            return stream;
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Writes <paramref name="contents"/> atomically and durably (temp + fsync + rename + fsync dir),
     /// mode <see cref="FileModes.PrivateFile"/> whatever the umask.
     /// </summary>
@@ -57,16 +83,8 @@ internal static class DurableFile
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var tmp = path + ".tmp";
-        var options = new FileStreamOptions
+        using (var fs = CreatePrivate(tmp))
         {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            UnixCreateMode = FileModes.PrivateFile,
-        };
-        using (var fs = new FileStream(tmp, options))
-        {
-            FileModes.Set(fs.SafeFileHandle, FileModes.PrivateFile);
             fs.Write(contents);
             fs.Flush(flushToDisk: true);
         }
@@ -81,16 +99,7 @@ internal static class DurableFile
     /// </summary>
     public static async Task<long> WriteNewAsync(string path, FileStatus like, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            BufferSize = CopyBufferSize,
-            UnixCreateMode = FileModes.PrivateFile,
-        };
-        await using var target = new FileStream(path, options);
-        FileModes.Set(target.SafeFileHandle, FileModes.PrivateFile);
+        await using var target = CreatePrivate(path, CopyBufferSize);
         await write(target, cancellationToken);
         await target.FlushAsync(cancellationToken);
         FileCalls.SetTimes(target.SafeFileHandle, like);
@@ -104,18 +113,9 @@ internal static class DurableFile
     /// </summary>
     public static void CopyDurably(string source, string temporary, FileStatus status)
     {
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            BufferSize = CopyBufferSize,
-            UnixCreateMode = FileModes.PrivateFile,
-        };
         using (var input = OpenSequential(source))
-        using (var output = new FileStream(temporary, options))
+        using (var output = CreatePrivate(temporary, CopyBufferSize))
         {
-            FileModes.Set(output.SafeFileHandle, FileModes.PrivateFile);
             input.CopyTo(output, CopyBufferSize);
             output.Flush();
             FileCalls.SetTimes(output.SafeFileHandle, status);

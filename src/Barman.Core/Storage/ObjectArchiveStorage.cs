@@ -125,14 +125,7 @@ internal sealed class ObjectArchiveStorage(IObjectStore store, string prefix, st
     public async ValueTask<long> StageAsync(ArchiveKey key, FileStatus like, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         DurableFile.CreateDirectoryDurably(StagingDirectory);
-        await using var target = new FileStream(StagingPath(key), new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            BufferSize = 1 << 20,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        });
+        await using var target = DurableFile.CreatePrivate(StagingPath(key), 1 << 20);
         await write(target, cancellationToken);
         await target.FlushAsync(cancellationToken);
         // no fsync: the source stays until the upload of this copy is confirmed

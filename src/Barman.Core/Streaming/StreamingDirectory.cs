@@ -84,7 +84,7 @@ internal sealed class StreamingDirectory(ServerConfig server, IOutput output)
         output.Info($"Creating status file {status}");
         Guard($"cannot create the status file {status}", () =>
         {
-            using (var fs = CreatePrivate(status))
+            using (var fs = DurableFile.CreatePrivate(status))
                 fs.Flush(flushToDisk: true);
             Posix.FsyncDirectory(_dir);
             return 0;
@@ -140,7 +140,7 @@ internal sealed class StreamingDirectory(ServerConfig server, IOutput output)
         try
         {
             using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-            using (var copy = CreatePrivate(tmp))
+            using (var copy = DurableFile.CreatePrivate(tmp))
             {
                 input.CopyTo(copy);
                 copy.Flush(flushToDisk: true);
@@ -155,17 +155,4 @@ internal sealed class StreamingDirectory(ServerConfig server, IOutput output)
         Posix.FsyncDirectory(Path.GetDirectoryName(destination)!);
     }
 
-    /// <summary>A new file (replacing one), 0600 whatever the umask.</summary>
-    private static FileStream CreatePrivate(string path)
-    {
-        var stream = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            UnixCreateMode = FileModes.PrivateFile,
-        });
-        FileModes.Set(stream.SafeFileHandle, FileModes.PrivateFile);
-        return stream;
-    }
 }

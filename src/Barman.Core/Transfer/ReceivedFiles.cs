@@ -134,15 +134,7 @@ internal sealed class ReceivedFiles : IDisposable
 
     private async Task ExtractAsync(TarEntry entry, string path, CancellationToken cancellationToken)
     {
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            BufferSize = 1 << 20,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        };
-        await using var target = new FileStream(path, options);
+        await using var target = DurableFile.CreatePrivate(path, 1 << 20);
         if (entry.DataStream is { } data)
         {
             try

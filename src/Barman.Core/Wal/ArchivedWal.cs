@@ -34,14 +34,11 @@ internal sealed class ArchivedWal : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// The archived file of <paramref name="key"/>, read through <paramref name="storage"/>, or null when
-    /// the key is free (also when the object vanished between the look and the open: the archiver or a
-    /// cleanup moved it).
+    /// the key is free. The open is the look (no stat first): on an object store each look is a listing.
     /// </summary>
     /// <exception cref="WalReadException">the object is there but cannot be read.</exception>
     public static async ValueTask<ArchivedWal?> TryOpenAsync(IArchiveStorage storage, ArchiveKey key, CancellationToken cancellationToken)
     {
-        if (await storage.StatAsync(key, cancellationToken) is null)
-            return null;
         Stream stored;
         try
         {
