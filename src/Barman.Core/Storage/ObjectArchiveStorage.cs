@@ -82,16 +82,18 @@ internal sealed class ObjectArchiveStorage(IObjectStore store, string prefix, st
         var found = await FindAsync(key, cancellationToken)
             ?? throw new FileNotFoundException($"{Store.Name}: {ObjectLayout.BaseName(Prefix, key)} not found", Locate(key));
         DurableFile.CreateDirectoryDurably(StagingDirectory);
-        var local = new FileStream(Path.Combine(StagingDirectory, $".read-{Guid.NewGuid():N}"), new FileStreamOptions
+        var path = Path.Combine(StagingDirectory, $".read-{Guid.NewGuid():N}");
+        var local = new FileStream(path, new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
             Access = FileAccess.ReadWrite,
             Share = FileShare.None,
-            Options = FileOptions.DeleteOnClose,
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
         });
         try
         {
+            // Nameless from here on: a reader killed with -9 (a duplicate check, a get-wal) leaves no download behind.
+            File.Delete(path);
             await using (var body = await Store.OpenReadAsync(found.Key, cancellationToken))
                 await body.CopyToAsync(local, 1 << 20, cancellationToken);
             local.Position = 0;
