@@ -105,7 +105,7 @@ public sealed class CronProcessTests(PgCluster cluster, ITestOutputHelper log) :
         var r = await home.RunAsync("cron");
         Assert.Equal(0, r.ExitCode);
         Assert.Equal($"Starting WAL archiving for server pg\nStopped process receive-wal({pid})\n", r.Out);
-        Assert.True(await ProcInfo.WaitForAsync(() => !ProcessManager.IsRunning(pid) && !ProcessManager.IsRunning(receiver), TimeSpan.FromSeconds(10)));
+        Assert.True(await ProcInfo.WaitForAsync(() => !ProcessManager.IsRunning(pid) && !ProcessManager.IsRunning(receiver), TimeSpan.FromSeconds(60)));
         Assert.Null(LockFile.Holder(home.LockPath(LockKind.ReceiveWal)));
 
         // nothing left to stop: silent
