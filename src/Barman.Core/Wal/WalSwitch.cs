@@ -18,6 +18,9 @@ internal static class WalSwitch
     /// <summary>Pause between two archive-wal passes while waiting.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Pause before archiving again after another archive-wal held the lock (and its message is printed again).</summary>
+    private static readonly TimeSpan BusyRetry = TimeSpan.FromSeconds(1);
+
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
     /// <exception cref="BackupPrivilegesRequiredException">the conninfo role may not switch WAL.</exception>
@@ -65,14 +68,19 @@ internal static class WalSwitch
             : $"Waiting for the WAL file {walFile} from server '{server.Name}'{max}");
         DateTime? end = timeoutSeconds > 0 ? DateTime.UtcNow.AddSeconds(timeoutSeconds) : null;
         string? seen = null;
+        var retryAt = DateTime.MaxValue;
         while (end is null || DateTime.UtcNow < end)
         {
-            // Only run archive-wal when something new arrived: Barman runs (and logs) it every 100 ms.
+            // Only run archive-wal when something new arrived (Barman runs and logs it every 100 ms). "New" is
+            // measured against the listing taken before the pass: a segment completed while it ran is archived by
+            // the next one. A pass that found the lock busy is repeated every BusyRetry, as the run holding the
+            // lock may have listed before the segment arrived.
             var sources = SourceListing(server);
-            if (sources != seen)
+            if (sources != seen || DateTime.UtcNow >= retryAt)
             {
-                await ArchiveWal.RunAsync(server, output, verbose: false, cancellationToken);
-                seen = SourceListing(server);
+                var result = await ArchiveWal.PassAsync(server, output, verbose: false, cancellationToken);
+                seen = sources;
+                retryAt = result == ArchivePassResult.Busy ? DateTime.UtcNow + BusyRetry : DateTime.MaxValue;
             }
             var arrived = string.IsNullOrEmpty(walFile)
                 ? !(await LatestPerTimelineAsync(storage, cancellationToken)).SequenceEqual(initial!)

@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Barman.Core.Os;
+using Barman.Tests.Cron;
 using Barman.Tests.Infrastructure;
 
 namespace Barman.Tests.Checks;
@@ -57,6 +59,49 @@ public sealed class SwitchWalAndStatusTests(PgCluster cluster) : IClassFixture<P
         Assert.True(File.Exists(Path.Combine(h.Wals, closed[..16], closed)));
         Assert.Equal("", result.Err);
         Assert.Equal(0, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task Switch_with_archive_archives_a_segment_that_arrived_while_another_archive_wal_held_the_lock()
+    {
+        // The run holding the lock may have listed streaming/ before the segment arrived: switch-wal must try
+        // again rather than wait for the next arrival (it used to, and timed out).
+        await using var h = new CheckHarness(cluster);
+        await cluster.ExecuteAsync($"select pg_create_physical_replication_slot('{h.Slot}', true)"); // keeps the closed segment in pg_wal
+        await cluster.ExecuteAsync("create table if not exists switch_x(g int); insert into switch_x values (1)");
+        Directory.CreateDirectory(h.Streaming);
+        var holder = LockHolder.Hold(LockFile.PathFor(h.Home, "pg", LockKind.ArchiveWal));
+        var released = false;
+        try
+        {
+            using var switchWal = CliRunner.Start(["-c", h.ConfigPath, "switch-wal", "--archive", "--archive-timeout", "30", "pg"]);
+            var stderr = switchWal.StandardError.ReadToEndAsync();
+            async Task<string> Line() => await switchWal.StandardOutput.ReadLineAsync().Within("a line of switch-wal") ?? "(end of output)";
+            const string busy = "Another archive-wal process is already running on server pg. Skipping to the next server";
+
+            var closed = Regex.Match(await Line(), "^The WAL file ([0-9A-F]{24}) has been closed on server 'pg'$").Groups[1].Value;
+            Assert.NotEmpty(closed);
+            Assert.Equal($"Waiting for the WAL file {closed} from server 'pg' (max: 30 seconds)", await Line());
+            Assert.Equal(busy, await Line());
+            // pg_receivewal completes the segment (and opens the next one) while the other run holds the lock
+            var next = closed[..16] + (Convert.ToUInt32(closed[16..], 16) + 1).ToString("X8");
+            File.Copy(Path.Combine(cluster.DataDirectory, "pg_wal", closed), Path.Combine(h.Streaming, "." + closed));
+            File.Move(Path.Combine(h.Streaming, "." + closed), Path.Combine(h.Streaming, closed));
+            await File.WriteAllBytesAsync(Path.Combine(h.Streaming, next + ".partial"), new byte[8192]);
+            Assert.Equal(busy, await Line()); // a pass saw the segment, and found the lock still busy
+            holder.Dispose();
+            released = true;
+
+            await switchWal.ExitWithinAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal("", await stderr.Within("switch-wal's stderr"));
+            Assert.Equal(0, switchWal.ExitCode);
+            Assert.True(File.Exists(Path.Combine(h.Wals, closed[..16], closed)));
+        }
+        finally
+        {
+            if (!released)
+                holder.Dispose();
+        }
     }
 
     [Fact]

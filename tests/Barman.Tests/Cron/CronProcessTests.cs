@@ -15,6 +15,16 @@ public sealed class CronProcessTests(PgCluster cluster, ITestOutputHelper log) :
 {
     private const string StartBoth = "Starting WAL archiving for server pg\nStarting streaming archiver for server pg\n";
 
+    /// <summary>
+    /// What a cron that has nothing to say about receive-wal prints: archive-wal started, or found busy (the one
+    /// the previous cron started, or receive-wal's archiving on completion, may still hold its lock).
+    /// </summary>
+    private static readonly string[] ArchivingOnly =
+    [
+        "Starting WAL archiving for server pg\n",
+        "Another archive-wal process is already running on server pg. Skipping to the next server\n",
+    ];
+
     [Fact]
     public async Task Children_are_the_same_barman_with_the_loaded_config_in_their_own_session_on_dev_null()
     {
@@ -40,7 +50,7 @@ public sealed class CronProcessTests(PgCluster cluster, ITestOutputHelper log) :
 
         // a second pass finds receive-wal running and says nothing about it
         var again = await home.RunAsync("cron");
-        Assert.Equal("Starting WAL archiving for server pg\n", again.Out);
+        Assert.Contains(again.Out, ArchivingOnly);
         Assert.Equal([pid], home.ReceiveWals());
     }
 
@@ -104,13 +114,14 @@ public sealed class CronProcessTests(PgCluster cluster, ITestOutputHelper log) :
         home.WriteConfig(streamingArchiver: false);
         var r = await home.RunAsync("cron");
         Assert.Equal(0, r.ExitCode);
-        Assert.Equal($"Starting WAL archiving for server pg\nStopped process receive-wal({pid})\n", r.Out);
+        var stopped = $"Stopped process receive-wal({pid})\n";
+        Assert.True(r.Out.EndsWith(stopped, StringComparison.Ordinal) && ArchivingOnly.Contains(r.Out[..^stopped.Length]), r.Out);
         Assert.True(await ProcInfo.WaitForAsync(() => !ProcessManager.IsRunning(pid) && !ProcessManager.IsRunning(receiver), TimeSpan.FromSeconds(60)));
         Assert.Null(LockFile.Holder(home.LockPath(LockKind.ReceiveWal)));
 
         // nothing left to stop: silent
         var again = await home.RunAsync("cron");
-        Assert.Equal("Starting WAL archiving for server pg\n", again.Out);
+        Assert.Contains(again.Out, ArchivingOnly);
         Assert.Empty(home.ReceiveWals());
     }
 
