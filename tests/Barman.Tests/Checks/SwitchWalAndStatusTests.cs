@@ -84,7 +84,8 @@ public sealed class SwitchWalAndStatusTests(PgCluster cluster) : IClassFixture<P
             Assert.Equal($"Waiting for the WAL file {closed} from server 'pg' (max: 30 seconds)", await Line());
             Assert.Equal(busy, await Line());
             // pg_receivewal completes the segment (and opens the next one) while the other run holds the lock
-            var next = closed[..16] + (Convert.ToUInt32(closed[16..], 16) + 1).ToString("X8");
+            var (log, seg) = (Convert.ToUInt32(closed[8..16], 16), Convert.ToUInt32(closed[16..], 16) + 1);
+            var next = closed[..8] + (seg == 0x100 ? $"{log + 1:X8}00000000" : $"{log:X8}{seg:X8}");
             File.Copy(Path.Combine(cluster.DataDirectory, "pg_wal", closed), Path.Combine(h.Streaming, "." + closed));
             File.Move(Path.Combine(h.Streaming, "." + closed), Path.Combine(h.Streaming, closed));
             await File.WriteAllBytesAsync(Path.Combine(h.Streaming, next + ".partial"), new byte[8192]);
